@@ -1,0 +1,1 @@
+"""elkaar: leren van collega's in de publieke sector."""

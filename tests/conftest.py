@@ -1,0 +1,107 @@
+"""Shared test setup: the cast of people every permission is tested from.
+
+alice teaches a course at the municipality, bob is a participant from the same organisation,
+carol works for another organisation, pam manages a programme, and admin runs the site.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests import factories
+
+
+@pytest.fixture
+def municipality(db):
+    return factories.OrganisationFactory(name="Gemeente Utrecht", domain="utrecht.nl")
+
+
+@pytest.fixture
+def ministry(db):
+    from elkaar.accounts.models import OrganisationKind
+
+    return factories.OrganisationFactory(
+        name="Ministerie van BZK", kind=OrganisationKind.MINISTRY, domain="minbzk.nl"
+    )
+
+
+@pytest.fixture
+def alice(municipality):
+    return factories.UserFactory(email="alice@utrecht.nl", name="Alice de Trainer", organisation=municipality)
+
+
+@pytest.fixture
+def bob(municipality):
+    return factories.UserFactory(email="bob@utrecht.nl", name="Bob Deelnemer", organisation=municipality)
+
+
+@pytest.fixture
+def carol(ministry):
+    return factories.UserFactory(email="carol@minbzk.nl", name="Carol Anders", organisation=ministry)
+
+
+@pytest.fixture
+def pam(ministry):
+    return factories.UserFactory(email="pam@minbzk.nl", name="Pam Programmamanager", organisation=ministry)
+
+
+@pytest.fixture
+def admin_user(ministry):
+    return factories.UserFactory(
+        email="admin@minbzk.nl", name="Ada Beheer", organisation=ministry, is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def programme(pam):
+    programme = factories.ProgrammeFactory(name="Sociaal domein", slug="sociaal-domein")
+    programme.managers.add(pam)
+    return programme
+
+
+@pytest.fixture
+def topic(db):
+    return factories.TopicFactory(name="Wet open overheid")
+
+
+@pytest.fixture
+def course(alice, topic):
+    return factories.CourseFactory(
+        title="Woo-verzoeken afhandelen", organisation=alice.organisation, trainers=[alice], topics=[topic]
+    )
+
+
+@pytest.fixture
+def session(course):
+    return factories.SessionFactory(course=course)
+
+
+def login(client: Client, user) -> Client:
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_alice(client, alice):
+    return login(client, alice)
+
+
+@pytest.fixture
+def as_bob(client, bob):
+    return login(client, bob)
+
+
+@pytest.fixture
+def as_carol(client, carol):
+    return login(client, carol)
+
+
+@pytest.fixture
+def as_pam(client, pam):
+    return login(client, pam)
+
+
+@pytest.fixture
+def as_admin(client, admin_user):
+    return login(client, admin_user)
