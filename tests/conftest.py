@@ -21,9 +21,7 @@ def municipality(db):
 def ministry(db):
     from elkaar.accounts.models import OrganisationKind
 
-    return factories.OrganisationFactory(
-        name="Ministerie van BZK", kind=OrganisationKind.MINISTRY, domain="minbzk.nl"
-    )
+    return factories.OrganisationFactory(name="Ministerie van BZK", kind=OrganisationKind.MINISTRY, domain="minbzk.nl")
 
 
 @pytest.fixture

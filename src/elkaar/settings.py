@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "elkaar.api.auth.ApiMiddleware",
     "elkaar.core.middleware.UserLanguageMiddleware",
 ]
 
@@ -247,9 +248,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Background work: Django's tasks API with the database backend; tests run tasks at once.
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
-        if TESTING
-        else "django_tasks_db.DatabaseBackend"
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
     }
 }
 

@@ -57,7 +57,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().populate_user(request, sociallogin, data)
         user.email = (user.email or "").lower()
         user.organisation = organisation_for_email(user.email)
-        user.name = " ".join(
-            part for part in [data.get("first_name"), data.get("last_name")] if part
-        ) or data.get("name", "")
+        user.name = " ".join(part for part in [data.get("first_name"), data.get("last_name")] if part) or data.get(
+            "name", ""
+        )
         return user

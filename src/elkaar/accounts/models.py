@@ -44,9 +44,7 @@ class Organisation(models.Model):
 
     name = models.CharField(_("naam"), max_length=200, unique=True)  # official name, e.g. "Gemeente Utrecht"
     slug = models.SlugField(_("slug"), max_length=210, unique=True)  # used in URLs and filters
-    kind = models.CharField(
-        _("soort"), max_length=30, choices=OrganisationKind.choices
-    )  # layer of government
+    kind = models.CharField(_("soort"), max_length=30, choices=OrganisationKind.choices)  # layer of government
     region = models.CharField(  # where it is based; "landelijk" for national bodies
         _("regio"), max_length=30, choices=Region.choices, default=Region.NATIONAL
     )
@@ -121,9 +119,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     job_title = models.CharField(_("functie"), max_length=150, blank=True)  # e.g. "Beleidsadviseur Wmo"
     bio = models.TextField(_("korte bio"), blank=True, max_length=2000)  # a few sentences, plain text
-    region = models.CharField(
-        _("regio"), max_length=30, choices=Region.choices, blank=True
-    )  # where they work
+    region = models.CharField(_("regio"), max_length=30, choices=Region.choices, blank=True)  # where they work
     languages = models.CharField(  # languages they can teach or learn in, comma separated codes (nl,en)
         _("talen"), max_length=100, default="nl", blank=True
     )
@@ -139,7 +135,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(  # language of screens and e-mails for this person
         _("voorkeurstaal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
     )
-    is_active = models.BooleanField(_("actief"), default=True)  # type: ignore[misc]  # false blocks login without deleting data
+    is_active = models.BooleanField(_("actief"), default=True)  # false blocks login without deleting data
     is_staff = models.BooleanField(_("beheerder"), default=False)  # site administrator: admin and staff pages
     date_joined = models.DateTimeField(_("lid sinds"), default=timezone.now)
 
@@ -147,7 +143,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # type: ignore[misc]  # e-mail and password are all createsuperuser asks
 
     class Meta:
         ordering = ["name", "email"]

@@ -28,10 +28,8 @@ class Programme(models.Model):
         related_name="managed_programmes",
         verbose_name=_("programmamanagers"),
     )
-    requires_approval = (
-        models.BooleanField(  # new courses in it wait for a manager's approval before publishing
-            _("nieuwe cursussen eerst goedkeuren"), default=False
-        )
+    requires_approval = models.BooleanField(  # new courses in it wait for a manager's approval before publishing
+        _("nieuwe cursussen eerst goedkeuren"), default=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -107,24 +105,16 @@ class Course(models.Model):
     audience_kinds = models.JSONField(  # with audience "kinds": the organisation kinds that may join
         _("soorten organisaties"), default=list, blank=True
     )
-    format = models.CharField(
-        _("vorm"), max_length=20, choices=CourseFormat.choices, default=CourseFormat.ONLINE
-    )
+    format = models.CharField(_("vorm"), max_length=20, choices=CourseFormat.choices, default=CourseFormat.ONLINE)
     language = models.CharField(
         _("taal"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
     )
-    level = models.CharField(
-        _("niveau"), max_length=20, choices=CourseLevel.choices, default=CourseLevel.BASIC
-    )
+    level = models.CharField(_("niveau"), max_length=20, choices=CourseLevel.choices, default=CourseLevel.BASIC)
     duration_minutes = models.PositiveIntegerField(_("duur in minuten"), default=90)  # length of one session
-    group_size = models.PositiveIntegerField(
-        _("standaard groepsgrootte"), default=15
-    )  # default session capacity
+    group_size = models.PositiveIntegerField(_("standaard groepsgrootte"), default=15)  # default session capacity
     prerequisites = models.TextField(_("voorkennis"), blank=True)
     what_to_bring = models.TextField(_("meenemen"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=CourseStatus.choices, default=CourseStatus.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=20, choices=CourseStatus.choices, default=CourseStatus.DRAFT)
     programme = models.ForeignKey(
         Programme,
         on_delete=models.SET_NULL,
@@ -133,10 +123,8 @@ class Course(models.Model):
         related_name="courses",
         verbose_name=_("programma"),
     )
-    external_id = (
-        models.CharField(  # id in another catalogue this course was imported from; unique per organisation
-            _("externe id"), max_length=100, null=True, blank=True
-        )
+    external_id = models.CharField(  # id in another catalogue this course was imported from; unique per organisation
+        _("externe id"), max_length=100, null=True, blank=True
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -241,35 +229,23 @@ class SessionStatus(models.TextChoices):
 
 class SessionQuerySet(models.QuerySet["Session"]):
     def upcoming(self) -> SessionQuerySet:
-        return self.filter(status=SessionStatus.SCHEDULED, starts_at__gte=timezone.now()).order_by(
-            "starts_at"
-        )
+        return self.filter(status=SessionStatus.SCHEDULED, starts_at__gte=timezone.now()).order_by("starts_at")
 
 
 class Session(models.Model):
     """One meeting of a course at a time and place (or online)."""
 
-    course = models.ForeignKey(
-        Course, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cursus")
-    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cursus"))
     starts_at = models.DateTimeField(_("begint om"))  # stored in UTC, shown in Europe/Amsterdam
     ends_at = models.DateTimeField(_("eindigt om"))
     location = models.CharField(_("locatie"), max_length=300, blank=True)  # address and room, for on-site
-    online_url = models.URLField(
-        _("link voor online deelname"), blank=True
-    )  # shown only to registered people
+    online_url = models.URLField(_("link voor online deelname"), blank=True)  # shown only to registered people
     capacity = models.PositiveIntegerField(_("aantal plaatsen"))  # places; never exceeded
-    confirmed_count = models.PositiveIntegerField(
-        default=0
-    )  # confirmed registrations, kept by enrolment services
-    waiting_count = models.PositiveIntegerField(
-        default=0
-    )  # people on the waiting list, kept by enrolment services
+    confirmed_count = models.PositiveIntegerField(default=0)  # confirmed registrations, kept by enrolment services
+    waiting_count = models.PositiveIntegerField(default=0)  # people on the waiting list, kept by enrolment services
     status = models.CharField(max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
     cancel_reason = models.TextField(_("reden van annulering"), blank=True)
-    sequence = models.PositiveIntegerField(
-        default=0
-    )  # iCalendar SEQUENCE, raised on every change people must see
+    sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE, raised on every change people must see
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -281,9 +257,7 @@ class Session(models.Model):
         verbose_name_plural = _("bijeenkomsten")
         indexes = [models.Index(fields=["status", "starts_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
-            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
         ]
 
     def __str__(self) -> str:

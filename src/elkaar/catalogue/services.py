@@ -71,9 +71,7 @@ def create_course(
         raise ValidationError(_("Je account hoort nog niet bij een organisatie."))
     if not topics:
         raise ValidationError({"topics": _("Kies minstens één onderwerp.")})
-    course = Course(
-        organisation=organisation, created_by=user, **{k: v for k, v in fields.items() if v is not None}
-    )
+    course = Course(organisation=organisation, created_by=user, **{k: v for k, v in fields.items() if v is not None})
     course.slug = unique_slug(Course, course.title, max_length=200)
     course.full_clean(exclude=["slug", "topics", "trainers"])
     course.save()
@@ -220,18 +218,14 @@ def invite_trainer(user: User, course: Course, email: str) -> TrainerInvitation 
         course=course, email=email, accepted_at=None, defaults={"invited_by": user}
     )
     language = User.objects.filter(email=email).values_list("preferred_language", flat=True).first() or "nl"
-    mail.send(
-        email, "trainer_invitation", {"course": course, "invitation": invitation, "inviter": user}, language
-    )
+    mail.send(email, "trainer_invitation", {"course": course, "invitation": invitation, "inviter": user}, language)
     return invitation
 
 
 @transaction.atomic
 def accept_invitation(user: User, token: str) -> Course:
     """The logged-in colleague accepts an invitation to teach; the address must match their account."""
-    invitation = (
-        TrainerInvitation.objects.select_for_update().select_related("course").filter(token=token).first()
-    )
+    invitation = TrainerInvitation.objects.select_for_update().select_related("course").filter(token=token).first()
     if invitation is None or invitation.accepted_at is not None or invitation.is_expired:
         raise ValidationError(_("Deze uitnodiging is niet (meer) geldig."))
     if invitation.email != user.email.lower():

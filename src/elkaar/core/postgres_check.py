@@ -14,8 +14,7 @@ SKIP = 75
 def main(url: str) -> int:
     try:
         # The test database does not exist yet: ask the server's maintenance database.
-        params = psycopg.conninfo.conninfo_to_dict(url) | {"dbname": "postgres", "connect_timeout": 3}
-        psycopg.connect(psycopg.conninfo.make_conninfo(**params)).close()
+        psycopg.connect(psycopg.conninfo.make_conninfo(url, dbname="postgres", connect_timeout=3)).close()
     except psycopg.Error as error:
         if os.environ.get("CI") == "true":
             print(f"PostgreSQL at {url} is not reachable, and CI=true requires it: {error}", file=sys.stderr)

@@ -22,9 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("title", models.CharField(max_length=200, verbose_name="titel")),
                 ("slug", models.SlugField(max_length=220, unique=True, verbose_name="slug")),
@@ -127,9 +125,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "topics",
-                    models.ManyToManyField(
-                        related_name="courses", to="core.topic", verbose_name="onderwerpen"
-                    ),
+                    models.ManyToManyField(related_name="courses", to="core.topic", verbose_name="onderwerpen"),
                 ),
             ],
             options={
@@ -143,9 +139,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("added_at", models.DateTimeField(auto_now_add=True)),
                 (
@@ -184,9 +178,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=200, unique=True, verbose_name="naam")),
                 ("slug", models.SlugField(max_length=210, unique=True, verbose_name="slug")),
@@ -229,9 +221,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("starts_at", models.DateTimeField(verbose_name="begint om")),
                 ("ends_at", models.DateTimeField(verbose_name="eindigt om")),
@@ -273,16 +263,12 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("email", models.EmailField(max_length=254, verbose_name="e-mailadres")),
                 (
                     "token",
-                    models.CharField(
-                        default=elkaar.catalogue.models._invitation_token, max_length=64, unique=True
-                    ),
+                    models.CharField(default=elkaar.catalogue.models._invitation_token, max_length=64, unique=True),
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("accepted_at", models.DateTimeField(blank=True, null=True)),
