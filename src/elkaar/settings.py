@@ -82,8 +82,11 @@ INSTALLED_APPS = [
     "elkaar.catalogue",
     "elkaar.enrolment",
     "elkaar.search",
+    "elkaar.demand",
+    "elkaar.feedback",
     "elkaar.notifications",
     "elkaar.api",
+    "elkaar.impact",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +130,12 @@ DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'elkaar.sqlite3'}")
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 600), conn_health_checks=True)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0 if TESTING else _db["CONN_MAX_AGE"]
+    if TESTING:
+        # A file, not shared memory, so tests with threads (concurrent registrations, live servers) get real
+        # connections of their own; the process id keeps simultaneous test runs apart.
+        import tempfile
+
+        _db["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"elkaar-test-{os.getpid()}.sqlite3")}
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock when a transaction starts, so two writers never deadlock on upgrade.
         "transaction_mode": "IMMEDIATE",
@@ -193,6 +202,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [SRC_DIR / "static"]  # site-wide CSS and the vendored NL Design System and htmx files
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
@@ -273,7 +283,24 @@ SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 
 # Product settings.
 CATALOGUE_PUBLIC = envbool("CATALOGUE_PUBLIC", True)  # the published catalogue can be read without logging in
+# Registration (docs/registration.md): from this many hours before the start, a freed place is offered to the whole
+# waiting list (first to claim gets it) instead of going to the first in line automatically.
+WAITLIST_OPEN_CLAIM_HOURS = envint("WAITLIST_OPEN_CLAIM_HOURS", 24)
+REMINDER_HOURS_BEFORE = envint("REMINDER_HOURS_BEFORE", 48)  # reminder e-mail this many hours before a session
+# N >= 1: someone with N or more no-shows in the last 12 months waits (held) for sessions in full demand; 0 = off.
+NO_SHOW_RULE = envint("NO_SHOW_RULE", 0)
+# Feedback (docs/feedback.md): results of an anonymous survey are shown only from this many answers on.
+SURVEY_MIN_RESPONSES = max(envint("SURVEY_MIN_RESPONSES", 3), 1)
+SURVEY_REMINDER_DAYS = envint("SURVEY_REMINDER_DAYS", 3)  # one reminder this many days after an evaluation
+SURVEY_OPEN_DAYS = envint("SURVEY_OPEN_DAYS", 30)  # evaluations and follow-ups take answers this many days
+EVALUATION_FOLLOWUP_DAYS = envint("EVALUATION_FOLLOWUP_DAYS", 75)  # follow-up questions, days after a session
 API_PAGE_SIZE_MAX = 100
+# Knowledge demand (docs/demand.md): when a course made on request is published, the requester and the colleagues who
+# seconded the request may register first, for this many hours, before everyone else can.
+DEMAND_PRIORITY_HOURS = envint("DEMAND_PRIORITY_HOURS", 48)
+# The weekly digest of new requests to matching experts goes out from this weekday (0 = Monday) and hour (local time).
+DEMAND_DIGEST_WEEKDAY = envint("DEMAND_DIGEST_WEEKDAY", 0)
+DEMAND_DIGEST_HOUR = envint("DEMAND_DIGEST_HOUR", 8)
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,9 @@ urlpatterns = [
     path("", include("elkaar.catalogue.urls")),
     path("", include("elkaar.enrolment.urls")),
     path("", include("elkaar.search.urls")),
+    path("", include("elkaar.demand.urls")),
+    path("", include("elkaar.feedback.urls")),
+    path("", include("elkaar.impact.urls")),
 ]
 
 handler400 = "elkaar.core.views.bad_request"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
@@ -9,6 +12,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from elkaar.accounts.services import organisation_for_email
+
+
+class SiteName(NamedTuple):
+    """What allauth's e-mail templates read from `current_site`."""
+
+    name: str
+    domain: str
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -34,11 +44,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # allauth's messages go out in the recipient's language.
+        # allauth's messages go out in the recipient's language, and greet with the site's name, not its host name.
         from django.utils import translation
 
         user = context.get("user")
         language = getattr(user, "preferred_language", None) or translation.get_language() or "nl"
+        context = {"current_site": SiteName(settings.SITE_NAME, urlsplit(settings.SITE_URL).netloc), **context}
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 

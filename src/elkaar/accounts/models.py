@@ -65,6 +65,9 @@ class Organisation(models.Model):
             self.slug = unique_slug(Organisation, self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:organisation", args=[self.slug])
+
 
 class OrganisationDomain(models.Model):
     """An e-mail domain that belongs to an organisation; only known domains may sign up."""

@@ -7,13 +7,16 @@ are exempt from CSRF; requests that rely on the session cookie must pass Django'
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.utils import check_csrf
 
 from elkaar.accounts.models import ApiToken, User
-from elkaar.api.problems import problem_response
+from elkaar.api.problems import PROBLEM_TYPE, problem_response
 
 API_PREFIX = "/api/"
 API_VERSION = "1.0.0"
@@ -42,8 +45,21 @@ class ApiMiddleware:
             request.auth_by_token = True  # type: ignore[attr-defined]
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
         response = self.get_response(request)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(PROBLEM_TYPE):
+            response = _as_problem(response)
         response["API-Version"] = API_VERSION
         return response
+
+
+def _as_problem(response: HttpResponse) -> JsonResponse:
+    """Errors that never reached our handlers (405 from ninja's router, Django's 404 with DEBUG on) as problems."""
+    allowed = response.get("Allow", "")
+    detail = _("Deze methode is hier niet toegestaan; wel: %(methods)s.") % {"methods": allowed} if allowed else ""
+    problem = problem_response(response.status_code, detail)
+    for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+        if header in response:
+            problem[header] = response[header]
+    return problem
 
 
 def current_user(request: HttpRequest) -> User:
@@ -54,5 +70,13 @@ def current_user(request: HttpRequest) -> User:
     if request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(request, "auth_by_token", False):
         failure = check_csrf(request)
         if failure is not None:
-            raise HttpError(403, "CSRF-controle mislukt: stuur de CSRF-token mee of gebruik een API-token.")
+            raise HttpError(403, _("CSRF-controle mislukt: stuur de CSRF-token mee of gebruik een API-token."))
+    return user  # type: ignore[return-value]
+
+
+def catalogue_reader(request: HttpRequest) -> User | AnonymousUser:
+    """Who reads the catalogue: anyone while it is public (CATALOGUE_PUBLIC), else a logged-in user or a 401."""
+    user = request.user
+    if not user.is_authenticated and not settings.CATALOGUE_PUBLIC:
+        raise AuthenticationError()
     return user  # type: ignore[return-value]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -82,6 +82,28 @@ class CourseQuerySet(models.QuerySet["Course"]):
         if user.is_authenticated:
             condition |= Q(trainers=user) | Q(programme__managers=user)
         return self.filter(condition).distinct()
+
+    def for_cards(
+        self, sessions_from: datetime | None = None, sessions_before: datetime | None = None
+    ) -> CourseQuerySet:
+        """Everything a course card shows, in a fixed number of queries: organisation, topics and the next
+        coming session (within the given period, when one is given) as `next_sessions` (a list of at most one)."""
+        sessions = Session.objects.upcoming()
+        if sessions_from is not None:
+            sessions = sessions.filter(starts_at__gte=sessions_from)
+        if sessions_before is not None:
+            sessions = sessions.filter(starts_at__lt=sessions_before)
+        return self.select_related("organisation").prefetch_related(
+            models.Prefetch("topics", queryset=Topic.objects.order_by("name")),
+            models.Prefetch("sessions", queryset=sessions[:1], to_attr="next_sessions"),
+        )
+
+    def ordered_by_next_session(self) -> CourseQuerySet:
+        """Courses with the soonest coming session first, then those without one, each by title."""
+        next_start = Session.objects.upcoming().filter(course=models.OuterRef("pk")).values("starts_at")[:1]
+        return self.annotate(next_start=models.Subquery(next_start)).order_by(
+            models.F("next_start").asc(nulls_last=True), "title", "pk"
+        )
 
 
 class Course(models.Model):

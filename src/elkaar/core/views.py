@@ -1,30 +1,41 @@
 """Site-wide pages: home, accessibility statement, health check and error pages."""
 
+from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from elkaar.catalogue.models import Course, Session
+from elkaar.accounts.models import User
+from elkaar.catalogue.models import Course, CourseStatus, Session
 from elkaar.core.models import Topic
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    upcoming = (
-        Session.objects.upcoming()
-        .filter(course__status="published")
-        .select_related("course", "course__organisation")[:8]
-    )
-    topics = Topic.objects.order_by("name")
-    return render(
-        request,
-        "core/home.html",
-        {
-            "upcoming": upcoming,
-            "topics": topics,
-            "course_count": Course.objects.published().count(),
-        },
-    )
+    """Upcoming sessions, the topics that have courses, a few key figures and the invitation to teach."""
+    catalogue_open = bool(settings.CATALOGUE_PUBLIC or request.user.is_authenticated)
+    published = Course.objects.published()
+    upcoming_sessions = Session.objects.upcoming().filter(course__status=CourseStatus.PUBLISHED)
+    context: dict[str, object] = {
+        "catalogue_open": catalogue_open,
+        "course_count": published.count(),
+        "trainer_count": User.objects.filter(trainer_roles__course__status=CourseStatus.PUBLISHED).distinct().count(),
+        "organisation_count": published.values("organisation").distinct().count(),
+        "session_count": upcoming_sessions.count(),
+        "upcoming": [],
+        "topics": [],
+    }
+    if catalogue_open:
+        context["upcoming"] = upcoming_sessions.select_related("course", "course__organisation")[:6]
+        context["topics"] = (
+            Topic.objects.annotate(
+                course_count=Count("courses", filter=Q(courses__status=CourseStatus.PUBLISHED), distinct=True)
+            )
+            .filter(course_count__gt=0)
+            .order_by("name")
+        )
+    return render(request, "core/home.html", context)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

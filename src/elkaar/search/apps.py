@@ -6,3 +6,11 @@ class SearchConfig(AppConfig):
     name = "elkaar.search"
     label = "search"
     verbose_name = _("Zoeken")
+
+    def ready(self) -> None:
+        from elkaar.search import registry, signals
+        from elkaar.search.documents import CourseDocuments, PersonDocuments
+
+        registry.register(CourseDocuments())
+        registry.register(PersonDocuments())
+        signals.connect()

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from elkaar.search import views
+
 app_name = "search"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("zoeken/", views.results, name="results"),
+    path("zoeken/suggesties/", views.suggestions, name="suggestions"),
+]

@@ -1,0 +1,539 @@
+"""The figures of the dashboards, the savings totals and a trainer's recognition, read from the summary tables with
+GROUP BY queries: their cost grows with the number of sessions that took place, never with registrations or users.
+
+Definitions (see docs/impact.md): a session counts when it took place; participants are attendances (someone who
+attended two sessions counts twice); hours learned are attendees × session hours; an active colleague-trainer
+taught a course with a session in the period; organisations involved taught or sent someone to such a session.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from elkaar.accounts.models import Organisation, OrganisationKind, User
+from elkaar.catalogue.models import Programme
+from elkaar.impact.models import FlowMonth, PriceAssumption, PriceSource, SessionFact, SiteAssumption
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+DEFAULT_MONTHS = 12
+MAX_MONTHS = 12 * 20
+ZERO = Decimal("0.00")
+
+
+# --- Periods -----------------------------------------------------------------------------------------------------
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months, from the first to the last, both included."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def recent(cls, months: int = DEFAULT_MONTHS, today: date | None = None) -> Period:
+        today = today or timezone.localdate()
+        last = today.replace(day=1)
+        return cls(add_months(last, -(months - 1)), last)
+
+    @property
+    def end(self) -> date:
+        """The first day after the period."""
+        return add_months(self.last, 1)
+
+    def months(self) -> list[date]:
+        result, month = [], self.first
+        while month <= self.last:
+            result.append(month)
+            month = add_months(month, 1)
+        return result
+
+    @property
+    def first_text(self) -> str:
+        return f"{self.first:%Y-%m}"
+
+    @property
+    def last_text(self) -> str:
+        return f"{self.last:%Y-%m}"
+
+
+def parse_month(text: str) -> date | None:
+    match = MONTH_PATTERN.match((text or "").strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (2000 <= year <= 2099 and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+def parse_period(first: str | None, last: str | None, today: date | None = None) -> tuple[Period, dict[str, str]]:
+    """The period asked for ("JJJJ-MM" texts, both optional), and an error per field that could not be read; a
+    missing or wrong field falls back to the last twelve months."""
+    default = Period.recent(today=today)
+    errors: dict[str, str] = {}
+    start = parse_month(first) if first else default.first
+    end = parse_month(last) if last else default.last
+    if first and start is None:
+        errors["from"] = _("Vul een maand in als JJJJ-MM, bijvoorbeeld 2025-01.")
+    if last and end is None:
+        errors["to"] = _("Vul een maand in als JJJJ-MM, bijvoorbeeld 2025-12.")
+    start = start or default.first
+    end = end or default.last
+    if start > end:
+        errors["to"] = _("De laatste maand ligt voor de eerste.")
+        start, end = default.first, default.last
+    elif len(Period(start, end).months()) > MAX_MONTHS:
+        errors["from"] = _("Kies hoogstens twintig jaar.")
+        start = add_months(end, -(MAX_MONTHS - 1))
+    return Period(start, end), errors
+
+
+# --- Figures -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """The dashboard's figures over one scope and period (or one month of it)."""
+
+    month: date | None = None
+    sessions: int = 0
+    courses: int = 0
+    participants: int = 0
+    participant_minutes: int = 0
+    trainers: int = 0
+    organisations: int = 0
+    cross_org: int = 0
+    cross_kind: int = 0
+    gross: Decimal = ZERO
+    participant_cost: Decimal = ZERO
+    trainer_cost: Decimal = ZERO
+    net: Decimal = ZERO
+    satisfaction_sum: Decimal = ZERO
+    satisfaction_count: int = 0
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.participant_minutes) / 60).quantize(Decimal("0.1"))
+
+    @property
+    def internal_cost(self) -> Decimal:
+        return self.participant_cost + self.trainer_cost
+
+    @property
+    def cross_org_share(self) -> float | None:
+        return self.cross_org / self.participants if self.participants else None
+
+    @property
+    def cross_kind_share(self) -> float | None:
+        return self.cross_kind / self.participants if self.participants else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        """Mean of "how satisfied" (1-5) over the evaluations that may be shown."""
+        return float(self.satisfaction_sum) / self.satisfaction_count if self.satisfaction_count else None
+
+    @property
+    def recommendation_answers(self) -> int:
+        return self.promoters + self.passives + self.detractors
+
+    @property
+    def recommendation_score(self) -> int | None:
+        """Net promoter score, −100 to 100: share of 9-10 minus share of 0-6."""
+        total = self.recommendation_answers
+        return round(100 * (self.promoters - self.detractors) / total) if total else None
+
+
+SUMS = {
+    "sessions": Count("pk"),
+    "courses": Count("course", distinct=True),
+    "participants": Sum("attendees"),
+    "participant_minutes": Sum("participant_minutes"),
+    "trainers": Count("course__course_trainers__user", distinct=True),
+    "cross_org": Sum("cross_org_attendees"),
+    "cross_kind": Sum("cross_kind_attendees"),
+    "gross": Sum("gross"),
+    "participant_cost": Sum("participant_cost"),
+    "trainer_cost": Sum("trainer_cost"),
+    "net": Sum("net"),
+    "satisfaction_sum": Sum("satisfaction_sum"),
+    "satisfaction_count": Sum("satisfaction_count"),
+    "promoters": Sum("promoters"),
+    "passives": Sum("passives"),
+    "detractors": Sum("detractors"),
+}
+MONEY_FIELDS = {"gross", "participant_cost", "trainer_cost", "net", "satisfaction_sum"}
+
+
+def facts(programme: Programme | None = None, period: Period | None = None) -> QuerySet[SessionFact]:
+    queryset = SessionFact.objects.all()
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    if period is not None:
+        queryset = queryset.filter(month__gte=period.first, month__lt=period.end)
+    return queryset
+
+
+def _flows(programme: Programme | None, period: Period | None) -> QuerySet[FlowMonth]:
+    queryset = FlowMonth.objects.all()
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    if period is not None:
+        queryset = queryset.filter(month__gte=period.first, month__lt=period.end)
+    return queryset
+
+
+def _fill(figures: Figures, row: Mapping[str, Any]) -> Figures:
+    for name in SUMS:
+        value = row.get(name)
+        if value is None:
+            continue
+        setattr(figures, name, cents(value) if name in MONEY_FIELDS else int(value))
+    return figures
+
+
+def cents(value: Any) -> Decimal:
+    """A sum from the database as euros and cents (SQLite returns 450 where PostgreSQL returns 450.00)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _without_trainers(fields: dict) -> dict:
+    return {name: value for name, value in fields.items() if name != "trainers"}
+
+
+def figures(programme: Programme | None = None, period: Period | None = None) -> Figures:
+    """The figures over the whole scope and period."""
+    queryset = facts(programme, period)
+    result = _fill(Figures(), queryset.aggregate(**_without_trainers(SUMS)))
+    result.trainers = queryset.aggregate(n=Count("course__course_trainers__user", distinct=True))["n"] or 0
+    pairs = _flows(programme, period).values_list("source_id", "target_id").distinct()
+    result.organisations = len({org for pair in pairs for org in pair})
+    return result
+
+
+def trend(programme: Programme | None = None, period: Period | None = None) -> list[Figures]:
+    """The figures per month of the period (months without sessions included, as zeros)."""
+    period = period or Period.recent()
+    queryset = facts(programme, period)
+    by_month = {month: Figures(month=month) for month in period.months()}
+    for row in queryset.values("month").annotate(**_without_trainers(SUMS)).order_by("month"):
+        if row["month"] in by_month:
+            _fill(by_month[row["month"]], row)
+    for row in queryset.values("month").annotate(n=Count("course__course_trainers__user", distinct=True)):
+        if row["month"] in by_month:
+            by_month[row["month"]].trainers = row["n"]
+    organisations: dict[date, set[int]] = defaultdict(set)
+    for month, source, target in _flows(programme, period).values_list("month", "source_id", "target_id").distinct():
+        organisations[month].update((source, target))
+    for month, orgs in organisations.items():
+        if month in by_month:
+            by_month[month].organisations = len(orgs)
+    return list(by_month.values())
+
+
+def per_year(programme: Programme | None = None, period: Period | None = None) -> list[Figures]:
+    """The figures per calendar year (distinct counts, such as courses and trainers, per year)."""
+    queryset = facts(programme, period).annotate(year=TruncYear("month"))
+    years: dict[date, Figures] = {}
+    for row in queryset.values("year").annotate(**_without_trainers(SUMS)).order_by("year"):
+        years[_as_date(row["year"])] = _fill(Figures(month=_as_date(row["year"])), row)
+    for row in queryset.values("year").annotate(n=Count("course__course_trainers__user", distinct=True)):
+        year = _as_date(row["year"])
+        if year in years:
+            years[year].trainers = row["n"]
+    organisations: dict[date, set[int]] = defaultdict(set)
+    for month, source, target in _flows(programme, period).values_list("month", "source_id", "target_id").distinct():
+        organisations[month.replace(month=1)].update((source, target))
+    for year, orgs in organisations.items():
+        if year in years:
+            years[year].organisations = len(orgs)
+    return list(years.values())
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+# --- Assumptions used --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssumptionUse:
+    """An assumption row and how many of the sessions in a figure were computed with it."""
+
+    reference: str
+    label: str
+    valid_from: date
+    values: str
+    source: str
+    sessions: int
+
+
+def assumptions_used(programme: Programme | None = None, period: Period | None = None) -> list[AssumptionUse]:
+    """Every assumption row behind the figures of this scope and period, with the number of sessions using it."""
+    queryset = facts(programme, period)
+    site_counts = dict(
+        queryset.values_list("site_assumption").annotate(n=Count("pk")).values_list("site_assumption", "n")
+    )
+    price_counts = dict(
+        queryset.filter(price_assumption__isnull=False)
+        .values_list("price_assumption")
+        .annotate(n=Count("pk"))
+        .values_list("price_assumption", "n")
+    )
+    uses = []
+    for row in SiteAssumption.objects.filter(pk__in=[pk for pk in site_counts if pk is not None]).order_by(
+        "valid_from"
+    ):
+        uses.append(site_use(row, site_counts[row.pk]))
+    prices = PriceAssumption.objects.filter(pk__in=list(price_counts)).select_related("programme", "topic")
+    for price in prices.order_by("valid_from", "pk"):
+        uses.append(price_use(price, price_counts[price.pk]))
+    return uses
+
+
+def site_use(row: SiteAssumption, sessions: int = 0) -> AssumptionUse:
+    return AssumptionUse(
+        reference=row.reference,
+        label=_("Standaard, voor de hele site"),
+        valid_from=row.valid_from,
+        values=_(
+            "externe prijs € %(price)s per deelnemersuur; intern uurtarief € %(rate)s; "
+            "%(prep)s uur voorbereiding per trainer per bijeenkomst"
+        )
+        % {
+            "price": euro(row.external_price_per_hour),
+            "rate": euro(row.internal_hourly_rate),
+            "prep": number(row.preparation_hours),
+        },
+        source=row.source,
+        sessions=sessions,
+    )
+
+
+def price_use(price: PriceAssumption, sessions: int = 0) -> AssumptionUse:
+    if price.programme_id is not None:
+        label = _("Programma %(name)s") % {"name": price.programme}
+    else:
+        label = _("Onderwerp %(name)s") % {"name": price.topic}
+    return AssumptionUse(
+        reference=price.reference,
+        label=label,
+        valid_from=price.valid_from,
+        values=_("externe prijs € %(price)s per deelnemersuur") % {"price": euro(price.external_price_per_hour)},
+        source=price.source,
+        sessions=sessions,
+    )
+
+
+def euro(value: Decimal | int | float) -> str:
+    """An amount the Dutch way: 1.234,50."""
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    groups: list[str] = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return f"{sign}{'.'.join(groups)},{cents}"
+
+
+def number(value: Decimal | int | float, digits: int = 1) -> str:
+    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    return text.replace(".", ",")
+
+
+# --- Totals per programme, organisation, kind and site ----------------------------------------------------------
+
+DIMENSIONS = {
+    "site": gettext_lazy("De hele site"),
+    "programme": gettext_lazy("Programma"),
+    "organisation": gettext_lazy("Organisatie"),
+    "kind": gettext_lazy("Soort organisatie"),
+}
+BUCKETS = {"month": gettext_lazy("Per maand"), "year": gettext_lazy("Per jaar")}
+
+
+@dataclass
+class TotalRow:
+    """Savings of one group in one month or year."""
+
+    group: str
+    bucket: date
+    sessions: int = 0  # sessions given (the teaching side); for organisations and kinds: sessions they offered
+    participants: int = 0  # attendances (the learning side)
+    participant_minutes: int = 0
+    gross: Decimal = ZERO
+    participant_cost: Decimal = ZERO
+    trainer_cost: Decimal = ZERO
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.participant_minutes) / 60).quantize(Decimal("0.1"))
+
+    @property
+    def internal_cost(self) -> Decimal:
+        return self.participant_cost + self.trainer_cost
+
+    @property
+    def net(self) -> Decimal:
+        return self.gross - self.internal_cost
+
+
+def totals(
+    by: str = "site", per: str = "year", programme: Programme | None = None, period: Period | None = None
+) -> list[TotalRow]:
+    """Savings per group (site, programme, organisation or kind of organisation) and month or year.
+
+    Site and programme rows are the sessions' own ledger lines. For an organisation (or kind), the gross saving and
+    the participants' hours belong to the organisation whose people learned, the trainers' hours to the
+    organisation that offered the course, so the organisations together add up to the site (up to rounding cents).
+    """
+    if by not in DIMENSIONS or per not in BUCKETS:
+        raise ValueError(f"unknown grouping {by}/{per}")
+    session_facts = facts(programme, period)
+    rows: dict[tuple[str, date], TotalRow] = {}
+
+    def bucket_of(month: date) -> date:
+        return month.replace(month=1) if per == "year" else month
+
+    def row_for(group: str, month: date) -> TotalRow:
+        key = (group, bucket_of(month))
+        if key not in rows:
+            rows[key] = TotalRow(group=group, bucket=key[1])
+        return rows[key]
+
+    if by in ("site", "programme"):
+        key = "programme" if by == "programme" else None
+        names = dict(Programme.objects.values_list("pk", "name"))
+        columns = ["month"] + (["programme"] if key else [])
+        for data in session_facts.values(*columns).annotate(
+            n=Count("pk"),
+            people=Sum("attendees"),
+            minutes=Sum("participant_minutes"),
+            gross_sum=Sum("gross"),
+            participant_sum=Sum("participant_cost"),
+            trainer_sum=Sum("trainer_cost"),
+        ):
+            if key:
+                group = names.get(data["programme"], "") if data["programme"] else _("Zonder programma")
+            else:
+                group = str(DIMENSIONS["site"])
+            row = row_for(group, data["month"])
+            row.sessions += data["n"]
+            row.participants += data["people"] or 0
+            row.participant_minutes += data["minutes"] or 0
+            row.gross += cents(data["gross_sum"])
+            row.participant_cost += cents(data["participant_sum"])
+            row.trainer_cost += cents(data["trainer_sum"])
+    else:
+        labels: dict[Any, str]
+        if by == "organisation":
+            labels = dict(Organisation.objects.values_list("pk", "name"))
+            target, source = "target_id", "organisation_id"
+        else:
+            labels = {str(value): str(label) for value, label in OrganisationKind.choices}
+            target, source = "target_kind", "organisation_kind"
+        for data in (
+            _flows(programme, period)
+            .values("month", target)
+            .annotate(
+                people=Sum("attendees"),
+                minutes=Sum("participant_minutes"),
+                gross_sum=Sum("gross"),
+                participant_sum=Sum("participant_cost"),
+            )
+        ):
+            row = row_for(labels.get(data[target], str(data[target])), data["month"])
+            row.participants += data["people"] or 0
+            row.participant_minutes += data["minutes"] or 0
+            row.gross += cents(data["gross_sum"])
+            row.participant_cost += cents(data["participant_sum"])
+        for data in session_facts.values("month", source).annotate(n=Count("pk"), trainer_sum=Sum("trainer_cost")):
+            row = row_for(labels.get(data[source], str(data[source])), data["month"])
+            row.sessions += data["n"]
+            row.trainer_cost += cents(data["trainer_sum"])
+    return sorted(rows.values(), key=lambda row: (row.bucket, row.group.lower()))
+
+
+# --- Recognition -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Recognition:
+    """What a colleague-trainer's profile shows."""
+
+    sessions: int = 0
+    participants: int = 0
+    participant_minutes: int = 0
+    courses: int = 0
+    organisations: int = 0  # organisations whose people attended
+    figures: Figures = field(default_factory=Figures)
+    rating_average: float | None = None
+    rating_count: int = 0
+    endorsements: list[tuple[str, int]] = field(default_factory=list)  # (topic, count), most first
+    endorsement_total: int = 0
+    milestones: list = field(default_factory=list)
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.participant_minutes) / 60).quantize(Decimal("0.1"))
+
+    @property
+    def has_taught(self) -> bool:
+        return self.sessions > 0
+
+
+def trainer_recognition(person: User) -> Recognition:
+    """Sessions given, people reached, ratings, evaluation scores, endorsements and milestones of `person`."""
+    from elkaar.feedback.services import trainer_rating
+    from elkaar.impact.models import Endorsement, FlowFact
+
+    course_ids = list(person.trainer_roles.values_list("course_id", flat=True))
+    queryset = SessionFact.objects.filter(course_id__in=course_ids)
+    result = Recognition()
+    result.figures = _fill(Figures(), queryset.aggregate(**_without_trainers(SUMS)))
+    result.sessions = result.figures.sessions
+    result.participants = result.figures.participants
+    result.participant_minutes = result.figures.participant_minutes
+    result.courses = result.figures.courses
+    result.organisations = (
+        FlowFact.objects.filter(course_id__in=course_ids).values("target_id").distinct().count() if course_ids else 0
+    )
+    rating = trainer_rating(person)
+    result.rating_average, result.rating_count = rating.average, rating.count
+    endorsements = (
+        Endorsement.objects.filter(trainer=person)
+        .values("topic__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "topic__name")
+    )
+    result.endorsements = [(row["topic__name"], row["n"]) for row in endorsements]
+    result.endorsement_total = sum(n for _t, n in result.endorsements)
+    result.milestones = list(person.milestones.order_by("reached_at", "pk"))
+    return result
+
+
+def price_source_label(source: str) -> str:
+    return str(PriceSource(source).label) if source in PriceSource.values else source

@@ -1,0 +1,77 @@
+"""What an engine must do: find documents whose tokens match, and find words like a mistyped one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+SAFE_TOKEN = re.compile(r"^[a-z0-9]{1,60}$")
+
+Where = list[tuple[str, list[Any]]]  # SQL conditions on the document table (alias d), joined with AND
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which documents match: every concept (mode "and") or any concept (mode "or"); a concept matches when one
+    of its alternatives does; an alternative matches when all of its tokens occur."""
+
+    concepts: tuple[tuple[tuple[str, ...], ...], ...]
+    mode: str = "or"
+
+    def __post_init__(self) -> None:
+        # The engines' query languages are built from these tokens only: refuse anything but plain tokens.
+        for concept in self.concepts:
+            for alternative in concept:
+                for token in alternative:
+                    if not SAFE_TOKEN.match(token):
+                        raise ValueError(f"unsafe search token {token!r}")
+
+
+class Backend:
+    vendor = ""
+    # A tier of at most this many matches (estimated) is ranked by the engine; a larger one is cut to the
+    # most recently indexed matches first, which bounds the work of a query for a very common word.
+    rank_limit = 2000
+
+    def retrieve(
+        self, doc_type: str, match: Match | None, head_only: bool, where: Where, order: str, limit: int
+    ) -> list[int]:
+        """Ids of matching documents: best first by the engine's rank (order "rank") or newest first."""
+        raise NotImplementedError
+
+    def similar_words(self, doc_type: str, word: str, limit: int) -> list[tuple[str, int]]:
+        """Vocabulary words that look like `word` (trigram similarity), with their document counts."""
+        raise NotImplementedError
+
+    def prefix_words(self, doc_type: str, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """The most common vocabulary words that start with `prefix`."""
+        raise NotImplementedError
+
+    def after_rebuild(self) -> None:
+        """Housekeeping after a full reindex."""
+
+    # --- shared helpers ---
+
+    @staticmethod
+    def where_sql(doc_type: str, where: Where) -> tuple[str, list[Any]]:
+        parts = ["d.doc_type = %s"]
+        params: list[Any] = [doc_type]
+        for sql, values in where:
+            parts.append(f"({sql})")
+            params.extend(values)
+        return " AND ".join(parts), params
+
+    @staticmethod
+    def execute(sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    @staticmethod
+    def fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())

@@ -1,0 +1,74 @@
+"""SQLite FTS5: an external-content FTS5 table over the analysed token columns, kept in step by triggers.
+
+The FTS5 tokenizer only splits on spaces here (our tokens are already lower-case ASCII words), and the query is
+built from our own tokens, each one quoted, so no user input ever reaches FTS5's query syntax.
+"""
+
+from __future__ import annotations
+
+from elkaar.search.backends.base import Backend, Match, Where
+
+FTS_TABLE = "search_fts"
+WORD_TRIGRAMS = "search_word_trigram"
+COLUMN_WEIGHTS = "3.0, 2.0, 1.0"  # bm25() weights of title, keywords, body (as in ranking.FIELD_WEIGHTS)
+
+
+def fts_expression(match: Match, head_only: bool) -> str:
+    concepts = []
+    for concept in match.concepts:
+        alternatives = []
+        for alternative in concept:
+            tokens = " AND ".join(f'"{token}"' for token in alternative)
+            alternatives.append(f"({tokens})" if len(alternative) > 1 else tokens)
+        concepts.append("(" + " OR ".join(alternatives) + ")")
+    expression = f" {match.mode.upper()} ".join(concepts)
+    if head_only:
+        expression = "{title_tokens keyword_tokens} : (" + expression + ")"
+    return expression
+
+
+class SqliteBackend(Backend):
+    vendor = "sqlite"
+    rank_limit = 5000
+
+    def retrieve(
+        self, doc_type: str, match: Match | None, head_only: bool, where: Where, order: str, limit: int
+    ) -> list[int]:
+        conditions, params = self.where_sql(doc_type, where)
+        if match is None:
+            sql = (
+                f"SELECT d.id FROM search_document d WHERE {conditions} "  # noqa: S608 - conditions are our own SQL; values go as parameters
+                "ORDER BY d.published_at DESC, d.id DESC LIMIT %s"
+            )
+            return [row[0] for row in self.fetch(sql, [*params, limit])]
+        ordering = f"bm25({FTS_TABLE}, {COLUMN_WEIGHTS})" if order == "rank" else f"{FTS_TABLE}.rowid DESC"
+        sql = (
+            f"SELECT d.id FROM {FTS_TABLE} JOIN search_document d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 - conditions are our own SQL; values go as parameters
+            f"WHERE {FTS_TABLE} MATCH %s AND {conditions} ORDER BY {ordering} LIMIT %s"
+        )
+        return [row[0] for row in self.fetch(sql, [fts_expression(match, head_only), *params, limit])]
+
+    def similar_words(self, doc_type: str, word: str, limit: int) -> list[tuple[str, int]]:
+        trigrams = sorted({word[index : index + 3] for index in range(len(word) - 2)})
+        if not trigrams:
+            return []
+        expression = " OR ".join(f'"{trigram}"' for trigram in trigrams)
+        sql = (
+            f"SELECT w.word, w.document_count FROM {WORD_TRIGRAMS} t JOIN search_word w ON w.id = t.rowid "  # noqa: S608 - conditions are our own SQL; values go as parameters
+            f"WHERE {WORD_TRIGRAMS} MATCH %s AND w.doc_type = %s AND length(w.word) BETWEEN %s AND %s "
+            f"ORDER BY bm25({WORD_TRIGRAMS}) LIMIT %s"
+        )
+        return [
+            (row[0], row[1]) for row in self.fetch(sql, [expression, doc_type, len(word) - 2, len(word) + 2, limit])
+        ]
+
+    def prefix_words(self, doc_type: str, prefix: str, limit: int) -> list[tuple[str, int]]:
+        sql = (
+            "SELECT word, document_count FROM search_word WHERE doc_type = %s AND word >= %s AND word < %s "
+            "ORDER BY document_count DESC, word LIMIT %s"
+        )
+        return [(row[0], row[1]) for row in self.fetch(sql, [doc_type, prefix, prefix + "\uffff", limit])]
+
+    def after_rebuild(self) -> None:
+        self.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608 - a constant
+        self.execute("ANALYZE search_document")

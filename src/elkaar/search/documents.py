@@ -1,0 +1,314 @@
+"""The two document types the search app indexes itself: courses and people (colleagues findable as experts)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from elkaar.accounts.models import OrganisationKind, Region, User
+from elkaar.catalogue.models import (
+    Course,
+    CourseFormat,
+    CourseLevel,
+    CourseStatus,
+    CourseTrainer,
+    Session,
+    SessionStatus,
+)
+from elkaar.core.models import Topic
+from elkaar.core.permissions import is_admin
+from elkaar.core.text import plain_text as markdown_text
+from elkaar.search.registry import DocumentType, Entry, FacetSpec, Standing, Visibility
+
+LANGUAGE_LABELS = {"nl": _("Nederlands"), "en": _("Engels")}
+
+# "Has a session in this period": each value is a number of days from now.
+PERIODS = {"week": 7, "month": 31, "quarter": 92}
+PERIOD_LABELS = {"week": _("Binnen een week"), "month": _("Binnen een maand"), "quarter": _("Binnen drie maanden")}
+
+# How much a course's standing weighs on its text score: coming sessions with places first.
+FACTOR_OPEN = 1.0  # published, a coming session with places left
+FACTOR_FULL = 0.85  # published, coming sessions but all full
+FACTOR_NO_SESSION = 0.7  # published, only past sessions or none
+FACTOR_UNPUBLISHED = 0.5  # draft or waiting for approval (only its editors find it)
+FACTOR_ARCHIVED = 0.4  # archived (only its editors find it)
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a Markdown text as plain text (entities decoded: escaping is for whoever shows it)."""
+    return html.unescape(markdown_text(markdown))
+
+
+def _label(choices: Any, value: str) -> str:
+    return str(dict(choices).get(value, value))
+
+
+def _topic_names(topics: Iterable[Topic]) -> list[str]:
+    names: list[str] = []
+    for topic in topics:
+        names.append(topic.name)
+        if topic.name_en:
+            names.append(topic.name_en)
+    return names
+
+
+class CourseDocuments(DocumentType):
+    name = "course"
+    api_name = "courses"
+    label = _("Cursussen")
+    facets = (
+        FacetSpec("topic", _("Onderwerp")),
+        FacetSpec("format", _("Vorm")),
+        FacetSpec("period", _("Bijeenkomst in periode")),
+        FacetSpec("places", _("Plaatsen")),
+        FacetSpec("organisation_kind", _("Soort organisatie")),
+        FacetSpec("organisation", _("Organisatie")),
+        FacetSpec("region", _("Regio")),
+        FacetSpec("language", _("Taal")),
+        FacetSpec("level", _("Niveau")),
+    )
+    computed_facets = ("period", "places")
+    browse_sort = "soonest"
+
+    def queryset(self) -> QuerySet[Course]:
+        return Course.objects.select_related("organisation", "programme").prefetch_related(
+            "topics",
+            Prefetch("course_trainers", queryset=CourseTrainer.objects.select_related("user")),
+            Prefetch("sessions", queryset=Session.objects.filter(status=SessionStatus.SCHEDULED)),
+        )
+
+    def entries(self, object_ids: Iterable[int] | None = None) -> Iterator[tuple[int, Entry | None]]:
+        queryset = self.queryset().order_by("pk")
+        if object_ids is not None:
+            wanted = set(object_ids)
+            found = set()
+            for course in queryset.filter(pk__in=wanted):
+                found.add(course.pk)
+                yield course.pk, self.entry(course)
+            for missing in wanted - found:
+                yield missing, None
+            return
+        for course in queryset.iterator(chunk_size=500):
+            yield course.pk, self.entry(course)
+
+    def entry(self, course: Course) -> Entry:
+        topics = sorted(course.topics.all(), key=lambda topic: topic.name)
+        organisation = course.organisation
+        trainers = [link.user for link in course.course_trainers.all()]
+        locations = sorted({session.location for session in course.sessions.all() if session.location})
+        description = plain_text(course.description)
+        body = "\n".join(
+            [
+                description,
+                plain_text(course.prerequisites),
+                organisation.name,
+                course.programme.name if course.programme else "",
+                " ".join(trainer.display_name for trainer in trainers),
+                " ".join(locations),
+            ]
+        )
+        facets = [("topic", topic.slug, topic.name) for topic in topics]
+        facets += [
+            ("format", course.format, _label(CourseFormat.choices, course.format)),
+            ("organisation_kind", organisation.kind, _label(OrganisationKind.choices, organisation.kind)),
+            ("organisation", organisation.slug, organisation.name),
+            ("region", organisation.region, _label(Region.choices, organisation.region)),
+            ("language", course.language, str(LANGUAGE_LABELS.get(course.language, course.language))),
+            ("level", course.level, _label(CourseLevel.choices, course.level)),
+        ]
+        return Entry(
+            object_id=course.pk,
+            title=course.title,
+            keywords=" \n".join([*_topic_names(topics), course.summary]),
+            body=body,
+            url=course.get_absolute_url(),
+            is_public=course.status == CourseStatus.PUBLISHED,
+            summary=course.summary,
+            text=description,
+            external_id=course.external_id or "",
+            published_at=course.published_at or course.created_at,
+            facets=facets,
+            data={
+                "status": course.status,
+                "organisation": organisation.name,
+                "organisation_slug": organisation.slug,
+                "topics": [{"slug": topic.slug, "name": topic.name} for topic in topics],
+                "format": course.format,
+                "level": course.level,
+                "language": course.language,
+                "duration_minutes": course.duration_minutes,
+                "trainers": [{"id": trainer.pk, "name": trainer.display_name} for trainer in trainers],
+            },
+        )
+
+    def visibility(self, user) -> Visibility:
+        """Published courses for everyone; drafts and archived courses for their trainers, programme
+        managers and administrators (as on the course page)."""
+        if not user.is_authenticated:
+            return Visibility()
+        if is_admin(user):
+            return Visibility(everything=True)
+        own = Course.objects.filter(Q(course_trainers__user=user) | Q(programme__managers=user)).exclude(
+            status=CourseStatus.PUBLISHED
+        )
+        return Visibility(object_ids=frozenset(own.values_list("pk", flat=True)))
+
+    def standing(self, object_ids: Sequence[int], now: datetime) -> dict[int, Standing]:
+        # By course only (the course_id index), then filtered here: a filter on status and start would let the
+        # database prefer the (status, starts_at) index and walk every coming session of the catalogue.
+        rows = Session.objects.filter(course_id__in=object_ids).values_list(
+            "course_id", "starts_at", "capacity", "confirmed_count", "status"
+        )
+        sessions: dict[int, list[Any]] = {}
+        for course_id, starts_at, capacity, confirmed, status in rows:
+            if status == SessionStatus.SCHEDULED and starts_at >= now:
+                sessions.setdefault(course_id, []).append(
+                    {"starts_at": starts_at, "capacity": capacity, "confirmed_count": confirmed}
+                )
+        for coming in sessions.values():
+            coming.sort(key=lambda row: row["starts_at"])
+        statuses = dict(Course.objects.filter(pk__in=object_ids).values_list("pk", "status"))
+        period_labels = {value: str(label) for value, label in PERIOD_LABELS.items()}
+        places_label = str(_("Nog plaatsen vrij"))
+        result: dict[int, Standing] = {}
+        for object_id in object_ids:
+            rows = sessions.get(object_id, [])
+            open_rows = [row for row in rows if row["capacity"] > row["confirmed_count"]]
+            status = statuses.get(object_id)
+            if status == CourseStatus.ARCHIVED:
+                factor = FACTOR_ARCHIVED
+            elif status != CourseStatus.PUBLISHED:
+                factor = FACTOR_UNPUBLISHED
+            elif open_rows:
+                factor = FACTOR_OPEN
+            elif rows:
+                factor = FACTOR_FULL
+            else:
+                factor = FACTOR_NO_SESSION
+            facets: list[tuple[str, str, str]] = []
+            if rows:
+                first = rows[0]["starts_at"]
+                for value, days in PERIODS.items():
+                    if first < now + timedelta(days=days):
+                        facets.append(("period", value, period_labels[value]))
+            if open_rows:
+                facets.append(("places", "yes", places_label))
+            next_start = rows[0]["starts_at"] if rows else None
+            result[object_id] = Standing(
+                factor=factor,
+                next_start=next_start,
+                facets=tuple(facets),
+                data={
+                    "next_session": next_start.isoformat() if next_start else None,
+                    "places_left": max((row["capacity"] - row["confirmed_count"] for row in rows), default=0),
+                },
+            )
+        return result
+
+    def filter_sql(self, name: str, values: Sequence[str], now: datetime) -> tuple[str, list[Any]] | None:
+        sessions = Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gte=now)
+        if name == "period":
+            days = max((PERIODS[value] for value in values if value in PERIODS), default=None)
+            if days is None:
+                return None
+            sessions = sessions.filter(starts_at__lt=now + timedelta(days=days))
+        elif name == "places":
+            if "yes" not in values:
+                return None
+            sessions = sessions.filter(capacity__gt=F("confirmed_count"))
+        else:
+            return None
+        sql, params = sessions.values("course_id").query.sql_with_params()
+        return f"d.object_id IN ({sql})", list(params)
+
+
+class PersonDocuments(DocumentType):
+    """Colleagues who chose to be findable as experts, by expertise, job title, bio and the courses they teach."""
+
+    name = "person"
+    api_name = "people"
+    label = _("Collega's")
+    facets = (
+        FacetSpec("topic", _("Expertise")),
+        FacetSpec("organisation_kind", _("Soort organisatie")),
+        FacetSpec("organisation", _("Organisatie")),
+        FacetSpec("region", _("Regio")),
+        FacetSpec("language", _("Taal")),
+    )
+    browse_sort = "newest"
+
+    def queryset(self) -> QuerySet[User]:
+        taught = Course.objects.filter(status=CourseStatus.PUBLISHED).prefetch_related("topics").order_by("title")
+        return User.objects.select_related("organisation").prefetch_related(
+            "expertise_topics", Prefetch("courses_taught", queryset=taught, to_attr="published_courses")
+        )
+
+    def entries(self, object_ids: Iterable[int] | None = None) -> Iterator[tuple[int, Entry | None]]:
+        queryset = self.queryset().order_by("pk")
+        if object_ids is not None:
+            wanted = set(object_ids)
+            found = set()
+            for person in queryset.filter(pk__in=wanted):
+                found.add(person.pk)
+                yield person.pk, self.entry(person)
+            for missing in wanted - found:
+                yield missing, None
+            return
+        for person in queryset.filter(findable_as_expert=True, is_active=True).iterator(chunk_size=500):
+            yield person.pk, self.entry(person)
+
+    def entry(self, person: User) -> Entry | None:
+        if not (person.findable_as_expert and person.is_active):
+            return None
+        topics = sorted(person.expertise_topics.all(), key=lambda topic: topic.name)
+        courses = list(getattr(person, "published_courses", []))
+        organisation = person.organisation
+        region = person.region or (organisation.region if organisation else "")
+        facets = [("topic", topic.slug, topic.name) for topic in topics]
+        if organisation is not None:
+            facets += [
+                ("organisation_kind", organisation.kind, _label(OrganisationKind.choices, organisation.kind)),
+                ("organisation", organisation.slug, organisation.name),
+            ]
+        if region:
+            facets.append(("region", region, _label(Region.choices, region)))
+        for code in person.language_list():
+            facets.append(("language", code, str(LANGUAGE_LABELS.get(code, code))))
+        course_text = "\n".join(f"{course.title}. {course.summary}" for course in courses)
+        course_topics = sorted({name for course in courses for name in _topic_names(course.topics.all())})
+        return Entry(
+            object_id=person.pk,
+            title=person.display_name,
+            keywords=" \n".join([person.job_title, *_topic_names(topics), *person.keyword_list()]),
+            body="\n".join(
+                [person.bio, course_text, " ".join(course_topics), organisation.name if organisation else ""]
+            ),
+            url=person.get_absolute_url(),
+            summary=person.job_title,
+            text=person.bio,
+            published_at=person.date_joined,
+            facets=facets,
+            data={
+                "name": person.display_name,
+                "job_title": person.job_title,
+                "organisation": organisation.name if organisation else "",
+                "expertise": [topic.name for topic in topics] + person.keyword_list(),
+                "courses": [{"id": course.pk, "title": course.title} for course in courses],
+            },
+        )
+
+    def standing(self, object_ids: Sequence[int], now: datetime) -> dict[int, Standing]:
+        return {}
+
+
+def courses_of_person(user_id: int) -> list[int]:
+    return list(CourseTrainer.objects.filter(user_id=user_id).values_list("course_id", flat=True))
+
+
+def people_of_course(course_id: int) -> list[int]:
+    return list(CourseTrainer.objects.filter(course_id=course_id).values_list("user_id", flat=True))

@@ -1,0 +1,199 @@
+"""`elkaar demo`: realistic, deterministic demo content (loaded once for this module)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, time
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from elkaar.accounts.models import Organisation, OrganisationKind, User
+from elkaar.catalogue.management.commands.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, build_plan
+from elkaar.catalogue.models import Course, CourseStatus, Programme, Session
+from elkaar.core.models import Topic
+
+PILOT_TOPICS = [
+    "Omgaan met social media",
+    "Effectief werken",
+    "Het wetgevingsproces",
+    "Projectmanagement",
+    "Papierloos werken met de iPad",
+    "Jeugdzorg",
+    "Wmo en ouderenzorg",
+]
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "organisations": Organisation.objects.count(),
+        "topics": Topic.objects.count(),
+        "users": User.objects.count(),
+        "programmes": Programme.objects.count(),
+        "courses": Course.objects.count(),
+        "sessions": Session.objects.count(),
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """The demo loaded once for this module, inside a transaction that is rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield run("demo")
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_output, db):
+    return demo_output
+
+
+def test_demo_loads_organisations_of_every_kind_with_domains(demo):
+    assert Organisation.objects.count() >= 25
+    assert set(Organisation.objects.values_list("kind", flat=True)) == set(OrganisationKind.values)
+    assert Organisation.objects.filter(domains__isnull=True).count() == 0
+    domains = {org.name: [d.domain for d in org.domains.all()] for org in Organisation.objects.all()}
+    assert domains["Gemeente Utrecht"] == ["utrecht.nl"]
+    assert domains["Waterschap Rivierenland"] == ["wsrl.nl"]
+    assert domains["Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"] == ["minbzk.nl"]
+
+
+def test_demo_loads_topics_including_the_pilot_topics(demo):
+    names = set(Topic.objects.values_list("name", flat=True))
+
+    assert len(names) >= 18
+    assert set(PILOT_TOPICS) <= names
+    assert Topic.objects.filter(name_en="").count() == 0
+
+
+def test_demo_loads_colleagues_with_a_share_of_experts(demo):
+    colleagues = User.objects.exclude(email__in=[account[0] for account in DEMO_ACCOUNTS])
+    experts = colleagues.filter(findable_as_expert=True)
+
+    assert colleagues.count() >= 300
+    assert 0.2 <= experts.count() / colleagues.count() <= 0.4
+    assert experts.filter(expertise_topics__isnull=True).count() == 0
+    assert experts.filter(bio="").count() == 0
+    assert colleagues.values("job_title").distinct().count() >= 20
+    assert colleagues.filter(organisation__isnull=True).count() == 0
+
+
+def test_demo_loads_courses_in_dutch_over_many_topics(demo):
+    courses = Course.objects.all()
+
+    assert courses.filter(status=CourseStatus.PUBLISHED).count() >= 80
+    assert Topic.objects.filter(courses__isnull=False).distinct().count() >= 15
+    assert set(PILOT_TOPICS) <= set(Topic.objects.filter(courses__isnull=False).values_list("name", flat=True))
+    assert courses.filter(trainers__isnull=True).count() == 0
+    assert courses.values("description").distinct().count() == courses.count()
+    assert not any("lorem" in course.description.lower() for course in courses)
+    assert courses.filter(description__contains="\n- ").count() >= 10  # some with bullet lists
+    assert {CourseStatus.DRAFT, CourseStatus.PENDING, CourseStatus.ARCHIVED} <= set(
+        courses.values_list("status", flat=True)
+    )
+
+
+def test_demo_records_pass_model_validation(demo):
+    for course in Course.objects.all():
+        course.full_clean()
+    for session in Session.objects.select_related("course"):
+        session.full_clean()
+    for user in User.objects.all():
+        user.full_clean()
+
+
+def test_demo_loads_programmes_one_asking_for_approval(demo):
+    social = Programme.objects.get(name="Sociaal domein: jeugdzorg en Wmo")
+
+    assert Programme.objects.count() >= 3
+    assert social.requires_approval is True
+    assert "programma@minbzk.nl" in social.managers.values_list("email", flat=True)
+    assert social.courses.filter(status=CourseStatus.PENDING).exists()
+    assert Programme.objects.filter(managers__isnull=True).count() == 0
+
+
+def test_demo_sessions_are_past_and_coming_on_working_days_in_working_hours(demo):
+    now = timezone.now()
+    sessions = list(Session.objects.select_related("course"))
+
+    assert Session.objects.filter(starts_at__lt=now).count() >= 20
+    assert Session.objects.filter(starts_at__gte=now, course__status=CourseStatus.PUBLISHED).count() >= 80
+    for session in sessions:
+        starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        assert starts.weekday() < 5
+        assert time(9, 0) <= starts.time() and ends.time() <= time(17, 30)
+        assert (ends - starts).total_seconds() == session.course.duration_minutes * 60
+        if session.course.format == "op locatie":
+            assert session.location and not session.online_url
+        if session.course.format == "online":
+            assert session.online_url and not session.location
+
+
+def test_demo_accounts_have_their_roles(demo):
+    admin = User.objects.get(email="beheer@minbzk.nl")
+    manager = User.objects.get(email="programma@minbzk.nl")
+    trainer = User.objects.get(email="trainer@utrecht.nl")
+    participant = User.objects.get(email="deelnemer@utrecht.nl")
+
+    assert (admin.is_staff, admin.is_superuser) == (True, True)
+    assert manager.managed_programmes.exists()
+    assert trainer.courses_taught.count() >= 3
+    assert trainer.organisation.name == "Gemeente Utrecht"
+    assert participant.courses_taught.count() == 0
+    assert (participant.is_staff, manager.is_staff, trainer.is_staff) == (False, False, False)
+
+
+@pytest.mark.parametrize("email", [account[0] for account in DEMO_ACCOUNTS])
+def test_demo_account_logs_in_with_the_documented_password(demo, client, email):
+    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(email=email).verified is True
+    assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+
+
+def test_demo_generated_colleague_logs_in_with_the_documented_password(demo, client):
+    colleague = User.objects.filter(findable_as_expert=True).order_by("email").first()
+
+    response = client.post("/accounts/login/", {"login": colleague.email, "password": DEMO_PASSWORD})
+
+    assert response.status_code == 302
+
+
+def test_demo_prints_the_demo_accounts(demo):
+    for email, _name, _job, _role in DEMO_ACCOUNTS:
+        assert email in demo
+    assert DEMO_PASSWORD in demo
+
+
+def test_demo_plan_is_the_same_every_time():
+    first, second = build_plan(date(2026, 3, 2)), build_plan(date(2026, 3, 2))
+
+    assert first == second
+    assert [person.email for person in first.people][:6] == [person.email for person in second.people][:6]
+
+
+def test_demo_plan_dates_follow_the_current_week():
+    earlier, later = build_plan(date(2026, 3, 2)), build_plan(date(2026, 3, 9))
+
+    first_earlier, first_later = earlier.courses[0].sessions[0], later.courses[0].sessions[0]
+    assert (first_later.starts_at - first_earlier.starts_at).days == 7
+    assert [c.data["title"] for c in earlier.courses] == [c.data["title"] for c in later.courses]
+
+
+def test_demo_twice_adds_nothing(demo):
+    before = counts()
+
+    out = run("demo")
+
+    assert counts() == before
+    assert "0 cursussen" in out

@@ -1,0 +1,243 @@
+"""The anonymity guarantees: no table, page, export or API answer links an anonymous answer to a person, and
+results of an anonymous survey appear only from SURVEY_MIN_RESPONSES answers (per survey)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.contrib import admin
+from django.db import connection, models
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from elkaar.feedback import reports, services
+from elkaar.feedback.models import Answer, Invitation, Response, SurveyKind
+from tests.feedback.conftest import attend, default_answers, ended_session
+
+pytestmark = pytest.mark.django_db
+
+UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _everything_a_trainer_can_read(alice, survey) -> list[str]:
+    """The report page, both exports (all sheets) and the API results, as text."""
+    client = Client()
+    client.force_login(alice)
+    session = survey.session
+    page = client.get(reverse("feedback:report_session", args=[session.pk])).content.decode()
+    course_page = client.get(reverse("feedback:report_course", args=[session.course.pk])).content.decode()
+    csv_text = client.get(reverse("feedback:report_session_csv", args=[session.pk])).content.decode("utf-8-sig")
+    workbook = load_workbook(io.BytesIO(client.get(reverse("feedback:report_session_xlsx", args=[session.pk])).content))
+    cells = "\n".join(
+        str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
+    )
+    api = client.get(f"/api/v1/sessions/{session.pk}/survey-results").content.decode()
+    return [page, course_page, csv_text, cells, api]
+
+
+# --- The tables -----------------------------------------------------------------------------------------------
+
+
+def test_answer_tables_have_no_person_invitation_or_moment():
+    for model in (Response, Answer):
+        for field in model._meta.get_fields():
+            assert not isinstance(field, models.DateField | models.DateTimeField | models.TimeField), field
+            if field.is_relation and field.many_to_one:
+                assert field.related_model is not Invitation, field
+        assert isinstance(model._meta.pk, models.UUIDField)  # random keys: row order says nothing
+    relations_to_people = [
+        field.name
+        for field in Response._meta.get_fields()
+        if field.is_relation and field.related_model.__name__ == "User"
+    ]
+    assert relations_to_people == ["respondent"]  # only for surveys that are not anonymous
+    assert [field.name for field in Answer._meta.get_fields() if field.is_relation] == ["response", "question"]
+
+
+def test_invitation_records_that_someone_answered_but_not_when():
+    moments = {field.name for field in Invitation._meta.get_fields() if isinstance(field, models.DateTimeField)}
+
+    assert moments == {"sent_at", "reminded_at"}
+    assert not any(
+        field.is_relation and field.related_model in (Response, Answer) for field in Invitation._meta.get_fields()
+    )
+
+
+def test_anonymous_answers_are_stored_without_respondent(evaluation):
+    survey, invitations = evaluation(3)
+
+    for invitation in invitations:
+        services.submit_response(invitation, default_answers(survey))
+
+    assert list(Response.objects.values_list("respondent", flat=True)) == [None, None, None]
+    assert Invitation.objects.filter(responded=True).count() == 3
+
+
+def test_responses_and_answers_are_not_in_the_admin():
+    assert not admin.site.is_registered(Response)
+    assert not admin.site.is_registered(Answer)
+
+
+# --- Pages, exports and the API -------------------------------------------------------------------------------
+
+
+def test_nothing_a_trainer_reads_names_respondents_or_carries_ids_or_moments(alice, evaluation):
+    survey, invitations = evaluation(3)
+    for number, invitation in enumerate(invitations):
+        services.submit_response(invitation, default_answers(survey, geleerd=f"Geleerd nummer {number}"))
+
+    texts = _everything_a_trainer_can_read(alice, survey)
+
+    assert all("Geleerd nummer 2" in text for text in texts)  # the results are really there
+    for text in texts:
+        for invitation in invitations:
+            assert invitation.user.display_name not in text
+            assert invitation.user.email not in text
+            assert invitation.token not in text
+        for response_id in Response.objects.values_list("pk", flat=True):
+            assert str(response_id) not in text and response_id.hex not in text
+    for export in texts[2:]:
+        assert UUID.search(export) is None
+        assert ISO_MOMENT.search(export) is None
+
+
+def test_export_rows_follow_the_answers_not_the_order_of_answering(as_alice, evaluation):
+    survey, invitations = evaluation(4)
+    for invitation, satisfaction in zip(invitations, [5, 1, 4, 2], strict=True):
+        services.submit_response(invitation, default_answers(survey, satisfaction))
+
+    workbook = load_workbook(
+        io.BytesIO(as_alice.get(reverse("feedback:report_session_xlsx", args=[survey.session.pk])).content)
+    )
+
+    assert [row[0] for row in workbook["Antwoorden"].iter_rows(min_row=2, values_only=True)] == [1, 2, 4, 5]
+
+
+def test_free_text_is_listed_in_text_order_not_answering_order(alice, evaluation):
+    survey, invitations = evaluation(3)
+    for invitation, text in zip(invitations, ["Zeker", "Anders", "Misschien"], strict=True):
+        services.submit_response(invitation, default_answers(survey, verbeteren=text))
+
+    report = reports.build(reports.session_surveys(survey.session, SurveyKind.EVALUATION), title="t", kind="evaluation")
+
+    improve = next(question for question in report.questions if question.key == "verbeteren")
+    assert [answer.text for answer in improve.texts] == ["Anders", "Misschien", "Zeker"]
+
+
+def test_answer_page_of_an_invitation_never_shows_the_answers_again(client, evaluation):
+    survey, invitations = evaluation(1)
+    services.submit_response(invitations[0], default_answers(survey, geleerd="Mijn geheime antwoord"))
+
+    page = client.get(reverse("feedback:answer", args=[invitations[0].token])).content.decode()
+
+    assert "Mijn geheime antwoord" not in page
+
+
+def test_api_invitation_shows_whether_answered_but_not_what(client, evaluation):
+    survey, invitations = evaluation(1)
+    services.submit_response(invitations[0], default_answers(survey, geleerd="Mijn geheime antwoord"))
+
+    body = client.get(f"/api/v1/survey-invitations/{invitations[0].token}").content.decode()
+
+    assert '"responded": true' in body
+    assert "Mijn geheime antwoord" not in body
+
+
+# --- The threshold --------------------------------------------------------------------------------------------
+
+
+def test_results_below_the_threshold_are_withheld_everywhere(alice, evaluation):
+    survey, invitations = evaluation(3)
+    for invitation in invitations[:2]:
+        services.submit_response(invitation, default_answers(survey, geleerd="Te herkenbaar antwoord"))
+
+    texts = _everything_a_trainer_can_read(alice, survey)
+
+    for text in texts:
+        assert "Te herkenbaar antwoord" not in text
+    assert "Nog geen uitkomsten" in texts[0]
+    assert '"visible": false' in texts[4] and '"questions": []' in texts[4]
+    assert '"responded": 2' in texts[4]  # the response rate is not an answer: it stays visible
+
+
+def test_results_appear_at_the_threshold(alice, evaluation):
+    survey, invitations = evaluation(3)
+    for invitation in invitations:
+        services.submit_response(invitation, default_answers(survey, geleerd="Nu wel zichtbaar"))
+
+    assert all("Nu wel zichtbaar" in text for text in _everything_a_trainer_can_read(alice, survey))
+
+
+def test_threshold_is_configurable(alice, evaluation, settings):
+    settings.SURVEY_MIN_RESPONSES = 5
+    survey, invitations = evaluation(4)
+    for invitation in invitations:
+        services.submit_response(invitation, default_answers(survey))
+
+    report = reports.build(reports.session_surveys(survey.session, SurveyKind.EVALUATION), title="t", kind="evaluation")
+
+    assert (report.visible, report.min_responses, report.questions) == (False, 5, [])
+
+
+def test_a_session_below_the_threshold_adds_nothing_to_course_results(alice, course, colleagues):
+    """Otherwise comparing the course report before and after would reveal the few answers of that session."""
+    enough, few = ended_session(course, days_ago=2), ended_session(course, days_ago=1)
+    for session, count, text in ((enough, 3, "Van de grote groep"), (few, 2, "Van het kleine groepje")):
+        for person in colleagues(count):
+            attend(person, session)
+        services.invite_attendees(session, SurveyKind.EVALUATION)
+        for invitation in Invitation.objects.filter(survey__session=session):
+            services.submit_response(invitation, default_answers(invitation.survey, geleerd=text))
+
+    report = reports.build(reports.course_surveys(course, SurveyKind.EVALUATION), title="t", kind="evaluation")
+
+    learned = next(question for question in report.questions if question.key == "geleerd")
+    assert (report.responded, report.shown_responses, report.withheld_surveys) == (5, 3, 1)
+    assert {answer.text for answer in learned.texts} == {"Van de grote groep"}
+
+
+def test_named_programme_survey_shows_names_and_has_no_threshold(pam, programme, programme_course, colleagues):
+    person = colleagues(1)[0]
+    attend(person, ended_session(programme_course))
+    survey = services.create_programme_survey(pam, programme, services.SurveyData(title="Met naam", anonymous=False))
+    question = services.add_question(pam, survey, services.QuestionData(kind="text", text="Mag ik je bellen?"))
+    services.open_programme_survey(pam, survey)
+    services.invite_programme_audience(survey)
+
+    services.submit_response(Invitation.objects.get(user=person), {question.pk: "Ja, graag."})
+
+    report = reports.build(reports.single_survey(survey), title="t", kind="programme")
+    assert Response.objects.get().respondent == person
+    assert [(answer.name, answer.text) for answer in report.questions[0].texts] == [(person.display_name, "Ja, graag.")]
+
+
+# --- The database's own bookkeeping (PostgreSQL) ---------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_row_versions_do_not_single_out_the_invitation_that_answered(course, colleagues):
+    """PostgreSQL stamps every row with the transaction that last wrote it (xmin). Answering touches every
+    invitation of the survey in the answer's transaction, so the response's stamp matches all of them, not one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("xmin exists on PostgreSQL only (DATABASE_URL=postgres://...)")
+    session = ended_session(course)
+    for person in colleagues(4):
+        attend(person, session)
+    services.invite_attendees(session, SurveyKind.EVALUATION)
+    invitation = Invitation.objects.filter(survey__session=session).order_by("pk")[1]
+
+    services.submit_response(invitation, default_answers(invitation.survey))
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT xmin::text FROM feedback_invitation WHERE survey_id = %s", [invitation.survey_id]
+        )
+        invitation_stamps = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT xmin::text FROM feedback_response")
+        response_stamps = [row[0] for row in cursor.fetchall()]
+    assert invitation_stamps == response_stamps
