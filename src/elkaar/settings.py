@@ -55,7 +55,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", False)
 TESTING = envbool("ELKAAR_TESTING", "pytest" in sys.modules)  # pytest runs tasks at once, mail in memory
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 _site = urlsplit(SITE_URL)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", f"127.0.0.1,localhost,{_site.hostname}")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", f"{_site.scheme}://{_site.netloc}")
@@ -301,6 +301,9 @@ DEMAND_PRIORITY_HOURS = envint("DEMAND_PRIORITY_HOURS", 48)
 # The weekly digest of new requests to matching experts goes out from this weekday (0 = Monday) and hour (local time).
 DEMAND_DIGEST_WEEKDAY = envint("DEMAND_DIGEST_WEEKDAY", 0)
 DEMAND_DIGEST_HOUR = envint("DEMAND_DIGEST_HOUR", 8)
+# Impact (docs/impact.md): dashboards and the knowledge network are cached this many seconds (0 = off); the cache key
+# carries the version of the summary tables, so a change of the figures is visible at once.
+IMPACT_CACHE_SECONDS = envint("IMPACT_CACHE_SECONDS", 0 if TESTING else 300)
 
 LOGGING = {
     "version": 1,

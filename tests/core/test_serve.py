@@ -101,6 +101,24 @@ def gone(pid: int, timeout: float = 20) -> bool:
     return False
 
 
+def group_gone(pgid: int, timeout: float = 20) -> bool:
+    """Whether every process of process group `pgid` (granian and its worker processes) has ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if int(fields[2]) == pgid and fields[0] not in {"Z", "X"}:
+                alive.append(stat)
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads process states from /proc")
 def test_serve_answers_health_and_stops_both_processes_on_sigterm(server):
     process, port, web_pid, worker_pid = server
@@ -111,6 +129,7 @@ def test_serve_answers_health_and_stops_both_processes_on_sigterm(server):
     assert process.wait(timeout=30) == 0
     assert gone(web_pid)
     assert gone(worker_pid)
+    assert group_gone(web_pid)  # granian's own worker processes too
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads process states from /proc")
@@ -122,5 +141,18 @@ def test_serve_stops_when_the_worker_dies(server):
 
     assert process.wait(timeout=30) != 0
     assert gone(web_pid)
+    assert group_gone(web_pid)
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads process states from /proc")
+def test_serve_stopped_while_starting_leaves_no_process_behind(server):
+    process, _port, web_pid, worker_pid = server
+
+    process.send_signal(signal.SIGTERM)
+
+    process.wait(timeout=30)
+    assert gone(worker_pid)
+    assert group_gone(web_pid)
+    assert group_gone(worker_pid)

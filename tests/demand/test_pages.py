@@ -389,3 +389,20 @@ def test_overview_csv_exports_every_request(as_pam, programme, woo_request, bob)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert rows[0][:4] == ["id", "gevraagd_op", "titel", "status"]
     assert {row[2] for row in rows[1:]} == {WOO_TITLE, '\'=HYPERLINK("x")'}
+
+
+# --- Administration -------------------------------------------------------------------------------------------------
+
+
+def test_admin_lists_and_opens_requests(as_admin, seconded):
+    listed = as_admin.get(reverse("admin:demand_knowledgerequest_changelist"))
+    opened = as_admin.get(reverse("admin:demand_knowledgerequest_change", args=[seconded.pk]))
+
+    assert (listed.status_code, opened.status_code) == (200, 200)
+    assert WOO_TITLE in listed.content.decode()
+
+
+def test_participant_has_no_admin(as_bob, db):
+    response = as_bob.get(reverse("admin:demand_knowledgerequest_changelist"))
+
+    assert response.status_code == 302

@@ -281,13 +281,25 @@ def test_priority_hours_setting_sets_window_length(woo_request, alice, topic, se
     assert timedelta(hours=23) < window.until - timezone.now() <= timedelta(hours=24)
 
 
-def test_link_existing_published_course_opens_window(woo_request, woo_course, alice):
+def test_link_existing_course_without_session_waits_with_window(woo_request, woo_course, alice):
     services.link_course(alice, woo_request, woo_course)
 
     woo_request.refresh_from_db()
     assert woo_request.course == woo_course
-    assert woo_request.status == RequestStatus.OFFERED  # no coming session yet
-    assert PriorityWindow.objects.filter(course=woo_course, request=woo_request).exists()
+    assert woo_request.status == RequestStatus.OFFERED  # no coming session yet: nothing to register for
+    assert not PriorityWindow.objects.exists()
+
+
+def test_first_session_opens_window_and_invites(seconded, woo_course, alice, bob, carol, after_commit):
+    services.link_course(alice, seconded, woo_course)
+    mail.outbox.clear()
+
+    after_commit(catalogue_services.add_session, alice, woo_course, _session_data())
+
+    seconded.refresh_from_db()
+    assert seconded.status == RequestStatus.SCHEDULED
+    assert PriorityWindow.objects.filter(course=woo_course, request=seconded).exists()
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([bob.email, carol.email])
 
 
 def test_link_course_of_someone_else_is_refused(woo_request, woo_course, carol):
@@ -303,15 +315,20 @@ def test_link_second_course_is_refused(woo_request, woo_course, alice, topic):
         services.link_course(alice, woo_request, other)
 
 
-def test_new_session_schedules_offered_request_and_tells_requester(woo_request, woo_course, alice, bob, after_commit):
+def test_another_session_tells_requester_it_is_scheduled(woo_request, woo_course, alice, bob, after_commit):
     services.link_course(alice, woo_request, woo_course)
+    catalogue_services.add_session(alice, woo_course, _session_data())
+    woo_request.refresh_from_db()
+    woo_request.status = RequestStatus.OFFERED  # e.g. its only session was cancelled meanwhile
+    woo_request.save()
     mail.outbox.clear()
 
-    after_commit(catalogue_services.add_session, alice, woo_course, _session_data())
+    after_commit(catalogue_services.add_session, alice, woo_course, _session_data(days=30))
 
     woo_request.refresh_from_db()
     assert woo_request.status == RequestStatus.SCHEDULED
     assert [message.to for message in mail.outbox] == [[bob.email]]
+    assert "bijeenkomst gepland" in mail.outbox[0].subject
 
 
 def test_sync_statuses_fulfils_request_after_a_session_took_place(

@@ -511,3 +511,19 @@ def test_cancel_session_page_by_participant_is_refused(as_bob, small_session):
 
     assert response.status_code == 403
     assert Session.objects.get(pk=small_session.pk).status == SessionStatus.SCHEDULED
+
+
+# --- Admin -------------------------------------------------------------------------------------------------------------
+
+
+def test_admin_lists_registrations_read_only(as_admin, registered):
+    listing = as_admin.get("/beheer/enrolment/registration/")
+    adding = as_admin.get("/beheer/enrolment/registration/add/")
+
+    assert listing.status_code == 200
+    assert "Bob Deelnemer" in _body(listing)
+    assert adding.status_code == 403
+
+
+def test_admin_registrations_not_for_participants(as_bob, registered):
+    assert as_bob.get("/beheer/enrolment/registration/").status_code == 302

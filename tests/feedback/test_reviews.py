@@ -376,3 +376,26 @@ def test_mail_is_not_sent_for_reviews(bob, course, bob_attended, after_commit):
     after_commit(services.save_review, bob, course, rating=4, text="Goed.")
 
     assert mail.outbox == []
+
+
+def test_course_page_queries_do_not_grow_with_reviews_and_questions(client, alice, course, past_session, colleagues):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(count: int) -> None:
+        for person in colleagues(count):
+            attend(person, past_session)
+            review = _review(person, course)
+            services.reply_to_review(alice, review, "Dank je.")
+            question = services.ask_question(person, course, "Vraag?")
+            services.answer_question(alice, question, "Antwoord.")
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(course.get_absolute_url())
+    add(4)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(course.get_absolute_url()).content.decode()
+
+    assert page.count("Dank je.") == 6
+    assert len(many.captured_queries) == len(few.captured_queries)

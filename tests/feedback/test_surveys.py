@@ -585,7 +585,12 @@ def test_manager_edits_a_draft_survey_and_its_questions_through_pages(as_pam, pa
 
     survey.refresh_from_db()
     question.refresh_from_db()
-    assert [form.status_code, edited.status_code, question_form.status_code, changed.status_code] == [200, 302, 200, 302]
+    assert [form.status_code, edited.status_code, question_form.status_code, changed.status_code] == [
+        200,
+        302,
+        200,
+        302,
+    ]
     assert (survey.title, survey.anonymous, list(survey.audience_courses.all())) == (
         "Nieuwe titel",
         False,  # the box was not ticked
@@ -625,3 +630,22 @@ def test_sent_survey_questions_cannot_be_changed_through_pages(as_pam, pam, prog
 
     assert survey.questions.count() == 1
     assert edit.status_code == 403
+
+
+def test_send_evaluations_with_nothing_to_do_is_one_query(past_session, colleagues, django_assert_num_queries):
+    for person in colleagues(3):
+        attend(person, past_session)
+    periodic.send_evaluations()
+
+    with django_assert_num_queries(1):
+        assert periodic.send_evaluations() == 0
+
+
+def test_send_evaluations_invites_someone_ticked_present_later(past_session, colleagues, after_commit):
+    first, late = colleagues(2)
+    attend(first, past_session)
+    after_commit(periodic.send_evaluations)
+    attend(late, past_session, attendance=Attendance.PRESENT)
+
+    assert after_commit(periodic.send_evaluations) == 1
+    assert sorted(Invitation.objects.values_list("user_id", flat=True)) == sorted([first.pk, late.pk])

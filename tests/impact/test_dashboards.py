@@ -261,3 +261,37 @@ def test_administrator_adds_a_topic_price(as_admin, topic, django_capture_on_com
 
     assert response.status_code == 302
     assert list(PriceAssumption.objects.values_list("topic_id", flat=True)) == [topic.pk]
+
+
+# --- Cache ------------------------------------------------------------------------------------------------------
+
+
+@override_settings(IMPACT_CACHE_SECONDS=60)
+def test_cached_dashboard_shows_new_figures_as_soon_as_they_change(client, course, colleagues):
+    from django.core.cache import cache
+
+    cache.clear()
+    first, second = colleagues(2)
+    session = held(course)
+    attend(first, session)
+    refresh()
+    before = client.get(PUBLIC).context["total"].participants
+
+    attend(second, session)
+    refresh(session)
+    after = client.get(PUBLIC).context["total"].participants
+
+    assert (before, after) == (1, 2)
+
+
+def test_a_round_without_changes_keeps_the_version_so_the_cache_stays(course, colleagues):
+    from elkaar.impact import ledger
+    from elkaar.impact.models import LedgerState
+
+    attend(colleagues(1)[0], held(course))
+    ledger.refresh_due()
+    version = LedgerState.current().version
+
+    ledger.refresh_due()
+
+    assert LedgerState.current().version == version

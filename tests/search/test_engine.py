@@ -274,3 +274,34 @@ def test_suggest_completes_last_word(make_course):
 
     assert engine.suggest("excel proj") == ["excel projecten", "excel projectleiders", "excel projectmanagement"]
     assert engine.suggest("") == []
+
+
+def test_retrieve_takes_narrow_tiers_first_when_matches_exceed_the_limit(make_course):
+    from elkaar.search.models import Document, Term
+
+    for number in range(6):
+        make_course(f"Excel les {number}", description="Over draaitabellen.")
+    best = make_course("Draaitabellen in Excel")
+    concepts = engine.parse("excel draaitabellen", "course").concepts
+    tokens = {token for concept in concepts for token in concept.tokens}
+    frequency = {
+        token: (count, head)
+        for token, count, head in Term.objects.filter(token__in=tokens).values_list(
+            "token", "document_count", "head_count"
+        )
+    }
+
+    ids, complete = engine._retrieve("course", concepts, frequency, [("d.is_public", [])], limit=3)
+
+    assert (len(ids), complete) == (3, False)
+    assert Document.objects.get(pk=ids[0]).object_id == best.pk
+
+
+def test_search_estimates_count_beyond_the_candidates(make_course, monkeypatch):
+    for number in range(8):
+        make_course(f"Excel les {number}")
+    monkeypatch.setattr(engine, "CANDIDATES", 5)
+
+    results = engine.search("excel")
+
+    assert (results.count, results.count_exact, len(results.items)) == (8, False, 5)

@@ -30,7 +30,7 @@ def extract_msgids() -> set[tuple[str, str]]:
     """All (context, msgid) pairs in the source tree, as makemessages sees them."""
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        (root / "locale").mkdir()
+        (root / "elkaar" / "locale").mkdir(parents=True)
         for path in SOURCE_DIR.rglob("*"):
             if path.suffix in _SOURCE_SUFFIXES and "locale" not in path.parts and "migrations" not in path.parts:
                 target = root / "elkaar" / path.relative_to(SOURCE_DIR)
@@ -41,9 +41,10 @@ def extract_msgids() -> set[tuple[str, str]]:
                 [sys.executable, "-m", "django", "makemessages", "-l", "en", "-d", domain, "--no-location", "-v", "0"],
                 cwd=root,
                 check=True,
-                env=os.environ | {"DJANGO_SETTINGS_MODULE": "elkaar.settings"},
+                env=os.environ | {"DJANGO_SETTINGS_MODULE": "elkaar.settings", "ELKAAR_VAR_DIR": str(root / "var")},
             )
-        extracted = polib.pofile(str(root / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+        # `python -m django` in the scratch folder imports the scratch copy of elkaar, so its locale dir is used.
+        extracted = polib.pofile(str(root / "elkaar" / "locale" / "en" / "LC_MESSAGES" / "django.po"))
         return {_key(entry) for entry in extracted if not entry.obsolete}
 
 

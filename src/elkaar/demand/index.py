@@ -154,7 +154,9 @@ CANDIDATE_TOKENS = 24  # the query's most telling tokens that the engine looks f
 def candidates(doc_type: str, weights: Mapping[str, float], limit: int, public_only: bool = True) -> list[int]:
     """Ids of the indexed objects of `doc_type` that contain the most (and rarest) of the weighted tokens, best
     first by the engine's own rank, at most `limit`: the bounded candidate set that matching then ranks itself.
-    Runs on the search backend of the database (SQLite FTS5 or PostgreSQL full-text search)."""
+    Runs on the search backend of the database (SQLite FTS5 or PostgreSQL full-text search). As in the search
+    engine, the work stays bounded at any size of the index: the most telling tokens are taken only as long as
+    the documents containing them stay within what the engine ranks cheaply (`rank_limit`)."""
     from elkaar.search.backends import Match, backend
     from elkaar.search.backends.base import SAFE_TOKEN
     from elkaar.search.models import Document
@@ -163,13 +165,26 @@ def candidates(doc_type: str, weights: Mapping[str, float], limit: int, public_o
     if not safe or limit <= 0:
         return []
     stats = corpus_stats(doc_type, safe)
-    telling = sorted(safe, key=lambda token: (-safe[token] * stats.idf(token), token))
-    telling = [token for token in telling if stats.document_frequency.get(token)][:CANDIDATE_TOKENS]
+    ranked = sorted(safe, key=lambda token: (-safe[token] * stats.idf(token), token))
+    engine = backend()
+    telling: list[str] = []
+    estimate = 0  # documents the engine must rank at most (sum of document frequencies)
+    for token in ranked:
+        frequency = stats.document_frequency.get(token, 0)
+        if not frequency:
+            continue
+        if telling and min(estimate + frequency, stats.doc_count) > engine.rank_limit:
+            continue  # a common token would make the engine rank too many documents; rarer ones say more
+        telling.append(token)
+        estimate = min(estimate + frequency, stats.doc_count)
+        if len(telling) >= CANDIDATE_TOKENS:
+            break
     if not telling:
         return []
     match = Match(concepts=tuple(((token,),) for token in telling), mode="or")
     where: list[tuple[str, list]] = [("d.is_public = %s", [True])] if public_only else []
-    document_ids = backend().retrieve(doc_type, match, False, where, "rank", limit)
-    order = {document_id: position for position, document_id in enumerate(document_ids)}
+    ordering = "rank" if estimate <= engine.rank_limit else "recent"
+    document_ids = engine.retrieve(doc_type, match, False, where, ordering, limit)
+    position = {document_id: place for place, document_id in enumerate(document_ids)}
     rows = Document.objects.filter(pk__in=document_ids).values_list("pk", "object_id")
-    return [object_id for _pk, object_id in sorted(rows, key=lambda row: order[row[0]])]
+    return [object_id for _pk, object_id in sorted(rows, key=lambda row: position[row[0]])]

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Avg, Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -259,31 +260,57 @@ def _score_with(
     return scores, documents, stats
 
 
+def prepare_query(title: str, description: str, use_feedback: bool = True) -> Query:
+    """The weighted concepts of a request text, expanded from the best-matching expert profiles (steps 1-2)."""
+    query = build_query(title, description)
+    if not use_feedback:
+        return query
+    weights = query.token_weights()
+    profile_stats = index.corpus_stats(index.PERSON, set(weights))
+    if profile_stats.doc_count:
+        found = index.documents(index.PERSON, index.candidates(index.PERSON, weights, CANDIDATES))
+        if found:
+            _expand(query, found, score_documents(query.concepts, found.values(), profile_stats), profile_stats)
+    return query
+
+
+QUERY_CACHE_SECONDS = 600
+
+
+def request_query(request: KnowledgeRequest) -> Query:
+    """prepare_query for a saved request, kept in the cache for a while (the expansion needs the engine), keyed
+    by the request's last change so an edit is matched afresh at once."""
+    key = f"demand:query:{request.pk}:{request.updated_at.timestamp()}"
+    query = cache.get(key)
+    if query is None:
+        query = prepare_query(request.title, request.description)
+        cache.set(key, query, QUERY_CACHE_SECONDS)
+    return query
+
+
 def compute(
     title: str,
     description: str,
     *,
+    query: Query | None = None,
     course_ids: Iterable[int] | None = None,
     person_ids: Iterable[int] | None = None,
     extra_profiles: dict[int, DocumentText] | None = None,
     use_courses: bool = True,
     use_feedback: bool = True,
 ) -> Scores:
-    """Run the model for a request text. `course_ids` / `person_ids` restrict the candidates (None: ask the
-    engine); `extra_profiles` adds profiles that are not in the index (a colleague looking at their own fit).
-    `use_courses=False` and `use_feedback=False` give the profile-only baseline of the benchmark."""
-    query = build_query(title, description)
+    """Run the model for a request text (or its prepared `query`). `course_ids` / `person_ids` restrict the
+    candidates (None: ask the engine); `extra_profiles` adds profiles that are not in the index (a colleague looking
+    at their own fit). `use_feedback=False` gives the profile-only baseline of the benchmark."""
+    if query is None:
+        query = prepare_query(title, description, use_feedback=use_feedback)
     weights = query.token_weights()
     profile_stats = index.corpus_stats(index.PERSON, set(weights))
-    found: dict[int, DocumentText] = {}  # the best profiles in the whole index
-    if profile_stats.doc_count:
-        found = index.documents(index.PERSON, index.candidates(index.PERSON, weights, CANDIDATES))
-    if use_feedback and found:
-        _expand(query, found, score_documents(query.concepts, found.values(), profile_stats), profile_stats)
-        weights = query.token_weights()
-        profile_stats = index.corpus_stats(index.PERSON, set(weights))
-        found = index.documents(index.PERSON, index.candidates(index.PERSON, weights, CANDIDATES))
-    profiles = found if person_ids is None else index.documents(index.PERSON, list(person_ids))
+    profiles: dict[int, DocumentText] = {}
+    if person_ids is not None:
+        profiles = index.documents(index.PERSON, list(person_ids))
+    elif profile_stats.doc_count:
+        profiles = index.documents(index.PERSON, index.candidates(index.PERSON, weights, CANDIDATES))
     if extra_profiles:
         profiles = {**profiles, **extra_profiles}
     profile_scores = score_documents(query.all_concepts(), profiles.values(), profile_stats) if profiles else {}
@@ -590,7 +617,7 @@ def match_request(
 ) -> MatchResult:
     """The courses (with coming sessions) and opted-in colleagues that fit a request, best first, with reasons.
     The requester is never suggested to themselves."""
-    scores = compute(request.title, request.description)
+    scores = compute(request.title, request.description, query=request_query(request))
     scores.person.pop(request.requester_id, None)
     return result_from(scores, course_limit=course_limit, people_limit=people_limit, viewer_id=viewer_id)
 
@@ -621,7 +648,7 @@ def requests_answered_by(course: Course, candidates: int = 50) -> list[Knowledge
     for request in requests:
         if request.course_id == course.pk:
             continue
-        scores = compute(request.title, request.description)
+        scores = compute(request.title, request.description, query=request_query(request))
         ranked = sorted(scores.course.items(), key=lambda item: -item[1])[:TOP_FOR_NOTICE]
         if any(
             course_id == course.pk and scores.course_text.get(course_id, 0.0) / scores.course_ideal >= STRONG_STRENGTH
@@ -656,7 +683,7 @@ class RequestFit:
     match: PersonMatch
 
 
-def requests_for_person(person: User, limit: int = 20, candidates: int = 60) -> list[RequestFit]:
+def requests_for_person(person: User, limit: int = 20, candidates: int = 40) -> list[RequestFit]:
     """Active requests (not their own) this colleague could answer, best fit first: "vragen die jij zou kunnen
     beantwoorden". The request index finds candidates with the person's profile and courses as the query; each is
     then scored with the request's own query, restricted to this person, so the fit means the same as on the
@@ -681,22 +708,26 @@ def requests_for_person(person: User, limit: int = 20, candidates: int = 60) -> 
         .select_related("requester", "organisation")
         .prefetch_related("topics")
     )
-    fits = []
+    scored: list[tuple[float, KnowledgeRequest, Scores]] = []
     for request in requests:
         scores = compute(
             request.title,
             request.description,
+            query=request_query(request),
             course_ids=course_ids,
             person_ids=[person.pk] if person.findable_as_expert else [],
             extra_profiles=None if person.findable_as_expert else {person.pk: document},
         )
-        if person.pk not in scores.person:
-            continue
+        strength = scores.person.get(person.pk, 0.0) / scores.person_ideal
+        if strength >= SHOW_STRENGTH:
+            scored.append((strength, request, scores))
+    scored.sort(key=lambda item: (-item[0], -item[1].pk))
+    fits = []
+    for _strength, request, scores in scored[:limit]:  # explain only what is shown
         result = result_from(scores, course_limit=0, people_limit=1, viewer_id=person.pk)
         if result.people:
             fits.append(RequestFit(request=request, match=result.people[0]))
-    fits.sort(key=lambda fit: -fit.match.strength)
-    return fits[:limit]
+    return fits
 
 
 def find_experts(text: str, limit: int = 20) -> list[PersonMatch]:

@@ -327,39 +327,47 @@ def course_published(course: Course, now: datetime | None = None) -> None:
     published course was linked to a request.
 
     For every active request this course answers: the status moves to scheduled (a coming session exists) or
-    stays offered, a priority window of DEMAND_PRIORITY_HOURS opens (once per request and course), the requester
-    is told and everyone who seconded is invited to register first. Other requesters whose request the course
-    matches hear of it at once, or when the priority window has ended (periodic job), so the people who asked
-    get the first chance."""
+    offered, and, as soon as there is a coming session to register for, a priority window of
+    DEMAND_PRIORITY_HOURS opens (once per request and course; see _open_window): the requester is told and
+    everyone who seconded is invited to register first. Other requesters whose request the course matches hear of
+    it at once when it answers no request, else when the priority window has ended (end_priority_windows), so the
+    people who asked get the first chance."""
     now = now or timezone.now()
     requests = list(
         KnowledgeRequest.objects.select_for_update()
         .filter(course=course, status__in=ACTIVE_STATUSES)
         .select_related("requester")
     )
-    windows = []
+    coming = _has_coming_session(course)
     for request in requests:
-        if request.status in (RequestStatus.OPEN, RequestStatus.OFFERED) and _has_coming_session(course):
+        if request.status in (RequestStatus.OPEN, RequestStatus.OFFERED) and coming:
             _set_status(request, RequestStatus.SCHEDULED)
             request.save(update_fields=["status", "status_changed_at", "updated_at"])
         elif request.status == RequestStatus.OPEN:
             _set_status(request, RequestStatus.OFFERED)
             request.save(update_fields=["status", "status_changed_at", "updated_at"])
-        window, created = PriorityWindow.objects.get_or_create(
-            course=course,
-            request=request,
-            defaults={"opened_at": now, "until": now + timedelta(hours=priority_hours())},
-        )
-        windows.append(window)
         _reindex(request.pk)
-        if created:
-            _invite_first(request, course, window)
         CourseNotice.objects.get_or_create(request=request, course=course)
-    if not any(window.until > now for window in windows):
+        if coming:
+            _open_window(request, course, now)
+    if not requests:
         from elkaar.demand import tasks
 
         course_id = course.pk
         _after_commit(tasks.notify_matching_requesters_task.enqueue, course_id)
+
+
+def _open_window(request: KnowledgeRequest, course: Course, now: datetime) -> bool:
+    """The priority window of a request for its course, opened once; opening it invites the people who asked.
+    Returns whether it opened now."""
+    window, created = PriorityWindow.objects.get_or_create(
+        course=course,
+        request=request,
+        defaults={"opened_at": now, "until": now + timedelta(hours=priority_hours())},
+    )
+    if created:
+        _invite_first(request, course, window)
+    return created
 
 
 def _invite_first(request: KnowledgeRequest, course: Course, window: PriorityWindow) -> None:
@@ -378,24 +386,31 @@ def _invite_first(request: KnowledgeRequest, course: Course, window: PriorityWin
 
 
 def session_added(session: Session) -> None:
-    """A session was scheduled: requests answered by its (published) course move from offered to scheduled."""
+    """A session was scheduled. For the requests its (published) course answers: offered ones become scheduled
+    (the requester is told), and a priority window opens if none did yet (the course was published before it had
+    a session to register for)."""
     course = session.course
     if course.status != CourseStatus.PUBLISHED or session.status != SessionStatus.SCHEDULED:
         return
-    if session.starts_at <= timezone.now():
+    now = timezone.now()
+    if session.starts_at <= now:
         return
-    changed = KnowledgeRequest.objects.filter(course=course, status=RequestStatus.OFFERED)
-    for request in changed.select_related("requester"):
-        _set_status(request, RequestStatus.SCHEDULED)
-        request.save(update_fields=["status", "status_changed_at", "updated_at"])
-        _reindex(request.pk)
-        requester = request.requester
-        mail.send(
-            requester.email,
-            "request_scheduled",
-            {"request": request, "course": course, "session": session, "person": requester},
-            requester.preferred_language,
-        )
+    linked = KnowledgeRequest.objects.filter(course=course, status__in=ACTIVE_STATUSES).select_related("requester")
+    for request in linked:
+        moves = request.status in (RequestStatus.OPEN, RequestStatus.OFFERED)
+        if moves:
+            _set_status(request, RequestStatus.SCHEDULED)
+            request.save(update_fields=["status", "status_changed_at", "updated_at"])
+            _reindex(request.pk)
+        opened = _open_window(request, course, now)  # its invitation already tells the requester
+        if moves and not opened:
+            requester = request.requester
+            mail.send(
+                requester.email,
+                "request_scheduled",
+                {"request": request, "course": course, "session": session, "person": requester},
+                requester.preferred_language,
+            )
 
 
 # --- The priority window --------------------------------------------------------------------------------------------
@@ -626,7 +641,7 @@ def refresh_match_summary(request: KnowledgeRequest) -> KnowledgeRequest:
     return request
 
 
-def refresh_stale_summaries(now: datetime | None = None, limit: int = 200) -> int:
+def refresh_stale_summaries(now: datetime | None = None, limit: int = 50) -> int:
     """Re-match active requests not matched in the last day (new courses and profiles change the gaps)."""
     now = now or timezone.now()
     before = now - timedelta(days=1)

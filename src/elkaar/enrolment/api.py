@@ -22,8 +22,8 @@ from elkaar.accounts.models import User
 from elkaar.api.auth import current_user
 from elkaar.api.problems import problem_response
 from elkaar.api.schemas import Id, InputSchema, PageParams, absolute_url, local, paginate
-from elkaar.catalogue.models import Course, Session
-from elkaar.core.permissions import can_edit_course
+from elkaar.catalogue.models import Session
+from elkaar.core.permissions import can_edit_course, can_view_course
 from elkaar.enrolment import services
 from elkaar.enrolment.models import Registration
 
@@ -155,7 +155,7 @@ def _my_registrations(user: User) -> QuerySet[Registration]:
 
 def _visible_session(user: User, session_id: int) -> Session:
     session = get_object_or_404(Session.objects.select_related("course"), pk=session_id)
-    if not Course.objects.visible_to(user).filter(pk=session.course_id).exists():
+    if not can_view_course(user, session.course):
         raise Http404
     return session
 
@@ -180,7 +180,7 @@ def register_for_session(request: HttpRequest, id: Id, response: HttpResponse) -
         return problem_response(409, " ".join(error.messages))
     except services.SessionBusy:
         return _busy()
-    registration = _my_registrations(user).get(pk=result.registration.pk)
+    registration = result.registration  # its session and course are loaded already
     if result.created:
         response["Location"] = absolute_url(f"/api/v1/registrations/{registration.pk}")
         return Status(201, _registration_out(registration))

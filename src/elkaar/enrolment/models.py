@@ -80,15 +80,15 @@ class Registration(models.Model):
         _("plaats op de wachtlijst"), null=True, blank=True
     )
     held = models.BooleanField(  # NO_SHOW_RULE: waits without automatic promotion until the claim window opens
-        default=False
+        _("wacht door de no-showregel"), default=False
     )
     created_at = models.DateTimeField(_("aangemeld op"), default=timezone.now)  # when the person registered
-    confirmed_at = models.DateTimeField(null=True, blank=True)  # when the place became theirs
+    confirmed_at = models.DateTimeField(_("plaats sinds"), null=True, blank=True)  # when the place became theirs
     promoted_at = models.DateTimeField(  # when a place was assigned automatically from the waiting list
-        null=True, blank=True
+        _("van de wachtlijst op"), null=True, blank=True
     )
     offered_at = models.DateTimeField(  # last e-mail offering a free place to the waiting list (claim window)
-        null=True, blank=True
+        _("vrije plaats aangeboden op"), null=True, blank=True
     )
     cancelled_at = models.DateTimeField(_("afgemeld op"), null=True, blank=True)
     cancellation = models.CharField(  # why the registration ended (only when cancelled)
@@ -97,15 +97,26 @@ class Registration(models.Model):
     attendance = models.CharField(  # ticked by a trainer at or after the session; "absent" is a no-show
         _("aanwezigheid"), max_length=10, choices=Attendance.choices, default=Attendance.UNKNOWN
     )
-    attendance_marked_at = models.DateTimeField(null=True, blank=True)  # when attendance was last ticked
+    attendance_marked_at = models.DateTimeField(  # when attendance was last ticked
+        _("aanwezigheid bijgehouden op"), null=True, blank=True
+    )
     attendance_marked_by = models.ForeignKey(  # the trainer who ticked it
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aanwezigheid bijgehouden door"),
     )
     token = models.CharField(  # secret in the e-mail links (cancel, give back, claim); works without logging in
-        max_length=64, unique=True, default=new_token
+        _("geheime sleutel"), max_length=64, unique=True, default=new_token
     )
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)  # the reminder before the session went out
-    thank_you_sent_at = models.DateTimeField(null=True, blank=True)  # the thank-you after the session went out
+    reminder_sent_at = models.DateTimeField(  # the reminder before the session went out
+        _("herinnering verstuurd op"), null=True, blank=True
+    )
+    thank_you_sent_at = models.DateTimeField(  # the thank-you after the session went out
+        _("bedankje verstuurd op"), null=True, blank=True
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -166,13 +177,17 @@ class Registration(models.Model):
 class SessionMessage(models.Model):
     """A message a trainer sent by e-mail to the people of a session; kept so trainers see what went out."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="messages")
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="messages", verbose_name=_("bijeenkomst")
+    )
+    sender = models.ForeignKey(  # the trainer who wrote it
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("afzender")
+    )
     subject = models.CharField(_("onderwerp"), max_length=150)
     body = models.TextField(_("bericht"), max_length=5000)  # plain text, sent as is
     include_waiting = models.BooleanField(_("ook aan de wachtlijst"), default=False)
-    recipient_count = models.PositiveIntegerField(default=0)  # how many people it was sent to
-    sent_at = models.DateTimeField(default=timezone.now)
+    recipient_count = models.PositiveIntegerField(_("aantal ontvangers"), default=0)  # how many it was sent to
+    sent_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
 
     class Meta:
         ordering = ["-sent_at"]
@@ -190,9 +205,13 @@ class CalendarFeed(models.Model):
     switch it off.
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
-    token = models.CharField(max_length=64, unique=True, default=new_token)  # secret part of the feed addresses
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("persoon")
+    )
+    token = models.CharField(  # secret part of the feed addresses
+        _("geheime sleutel"), max_length=64, unique=True, default=new_token
+    )
+    created_at = models.DateTimeField(_("gemaakt op"), default=timezone.now)
 
     class Meta:
         verbose_name = _("agenda-abonnement")

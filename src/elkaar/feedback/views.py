@@ -280,7 +280,7 @@ def answer_survey(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "feedback/survey_answer.html",
         {"invitation": invitation, "survey": survey, "form": form, "min_responses": _min_responses()},
-        status=400 if request.method == "POST" and form.errors else 200,
+        status=400 if request.method == "POST" and survey.is_open and not invitation.responded and form.errors else 200,
     )
     # The site's Referrer-Policy (same-origin) keeps the token in the address from leaking to other sites; a stricter
     # no-referrer would make browsers send "Origin: null" with the form, which the CSRF check rightly refuses.

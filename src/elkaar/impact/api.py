@@ -254,12 +254,13 @@ def _uses(uses: list[stats.AssumptionUse]) -> list[dict]:
 def get_statistics(request: HttpRequest, params: Query[PeriodParams]) -> dict:
     programme = _programme(request, params.programme)
     period = _period(params)
+    data = stats.dashboard(programme, period)
     return {
         "programme": programme.slug if programme else None,
         "period": {"first": period.first, "last": period.last},
-        "total": _figures(stats.figures(programme, period)),
-        "months": [_figures(month) for month in stats.trend(programme, period)],
-        "assumptions": _uses(stats.assumptions_used(programme, period)),
+        "total": _figures(data["total"]),
+        "months": [_figures(month) for month in data["months"]],
+        "assumptions": _uses(data["assumptions"]),
     }
 
 
@@ -313,7 +314,11 @@ def get_network(request: HttpRequest, params: Query[NetworkParams]) -> dict:
     programme = get_object_or_404(Programme, slug=params.programme) if params.programme else None
     topic = get_object_or_404(Topic, slug=params.topic) if params.topic else None
     period = _period(params)
-    graph = network.build(topic=topic, programme=programme, period=period)
+    graph = stats.cached(
+        "network",
+        (topic.pk if topic else None, programme.pk if programme else None, period),
+        lambda: network.build(topic=topic, programme=programme, period=period),
+    )
     return {
         "period": {"first": period.first, "last": period.last},
         "topic": topic.slug if topic else None,

@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -43,6 +43,7 @@ from elkaar.impact.models import (
     FlowFact,
     FlowMonth,
     LedgerState,
+    OrganisationMonth,
     PriceAssumption,
     PriceSource,
     SessionFact,
@@ -285,8 +286,8 @@ def _satisfaction(session_ids: list[int]) -> dict[int, Satisfaction]:
     return result
 
 
-def _compute(sessions: list[dict], book: AssumptionBook) -> tuple[list[SessionFact], list[FlowFact]]:
-    """Facts for sessions that took place (dicts from `_session_rows`)."""
+def _compute(sessions: list[dict], book: AssumptionBook) -> tuple[list[dict], list[dict]]:
+    """The rows of SessionFact and FlowFact (as dicts of field values) for sessions that took place."""
     if not sessions:
         return [], []
     session_ids = [row["pk"] for row in sessions]
@@ -324,8 +325,8 @@ def _compute(sessions: list[dict], book: AssumptionBook) -> tuple[list[SessionFa
         )
     satisfaction = _satisfaction(session_ids)
     now = timezone.now()
-    facts: list[SessionFact] = []
-    flows: list[FlowFact] = []
+    facts: list[dict] = []
+    flows: list[dict] = []
     for row in sessions:
         day = timezone.localdate(row["starts_at"])
         month = first_of_month(day)
@@ -340,7 +341,7 @@ def _compute(sessions: list[dict], book: AssumptionBook) -> tuple[list[SessionFa
         line = ledger_line(attendees, minutes, trainer_count, applied)
         extra = satisfaction.get(row["pk"]) or Satisfaction()
         facts.append(
-            SessionFact(
+            dict(
                 session_id=row["pk"],
                 course_id=row["course_id"],
                 programme_id=row["course__programme_id"],
@@ -380,7 +381,7 @@ def _compute(sessions: list[dict], book: AssumptionBook) -> tuple[list[SessionFa
             if org is None or people <= 0:
                 continue
             flows.append(
-                FlowFact(
+                dict(
                     session_id=row["pk"],
                     course_id=row["course_id"],
                     programme_id=row["course__programme_id"],
@@ -427,57 +428,78 @@ def _write(session_filter: Q, fact_filter: Q, book: AssumptionBook, now: datetim
             .order_by("pk")
         )
         facts, flows = _compute(rows, book)
-        SessionFact.objects.bulk_create(facts, batch_size=1000)
-        FlowFact.objects.bulk_create(flows, batch_size=2000)
+        _insert(SessionFact, facts)
+        _insert(FlowFact, flows)
         outcome.sessions = len(facts)
         outcome.removed = max(outcome.removed - len(facts), 0)
-        outcome.months |= {fact.month for fact in facts}
-        outcome.course_ids |= {fact.course_id for fact in facts}
+        outcome.months |= {fact["month"] for fact in facts}
+        outcome.course_ids |= {fact["course_id"] for fact in facts}
     return outcome
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def rebuild_rollups(months: Iterable[date]) -> None:
-    """Sum the flow facts of these months again into FlowMonth and TopicFlowMonth."""
+    """Sum the facts of these months again into the monthly rollups (FlowMonth, TopicFlowMonth,
+    OrganisationMonth), inside the database: INSERT ... SELECT ... GROUP BY, one month per transaction."""
+    flow, fact = _table(FlowFact), _table(SessionFact)
+    topics = connection.ops.quote_name(Course.topics.through._meta.db_table)
+    # Table names come from the models, the month is a parameter: nothing from outside is formatted into the SQL.
+    statements = [
+        f"""INSERT INTO {_table(FlowMonth)} (month, programme_id, source_id, source_kind, target_id, target_kind,
+                attendees, participant_minutes, sessions, gross, participant_cost)
+            SELECT month, programme_id, source_id, source_kind, target_id, target_kind, SUM(attendees),
+                SUM(participant_minutes), COUNT(*), SUM(gross), SUM(participant_cost)
+            FROM {flow} WHERE month = %s
+            GROUP BY month, programme_id, source_id, source_kind, target_id, target_kind""",  # noqa: S608
+        f"""INSERT INTO {_table(TopicFlowMonth)} (month, topic_id, source_id, source_kind, target_id, target_kind,
+                attendees, sessions)
+            SELECT f.month, t.topic_id, f.source_id, f.source_kind, f.target_id, f.target_kind, SUM(f.attendees),
+                COUNT(*)
+            FROM {flow} f INNER JOIN {topics} t ON t.course_id = f.course_id WHERE f.month = %s
+            GROUP BY f.month, t.topic_id, f.source_id, f.source_kind, f.target_id, f.target_kind""",  # noqa: S608
+        f"""INSERT INTO {_table(OrganisationMonth)} (month, programme_id, organisation_id, kind, learned,
+                learned_minutes, gross, participant_cost, sessions, trainer_cost)
+            SELECT month, programme_id, target_id, target_kind, SUM(attendees), SUM(participant_minutes),
+                SUM(gross), SUM(participant_cost), 0, 0
+            FROM {flow} WHERE month = %s
+            GROUP BY month, programme_id, target_id, target_kind""",  # noqa: S608
+        f"""INSERT INTO {_table(OrganisationMonth)} (month, programme_id, organisation_id, kind, learned,
+                learned_minutes, gross, participant_cost, sessions, trainer_cost)
+            SELECT month, programme_id, organisation_id, organisation_kind, 0, 0, 0, 0, COUNT(*), SUM(trainer_cost)
+            FROM {fact} WHERE month = %s
+            GROUP BY month, programme_id, organisation_id, organisation_kind""",  # noqa: S608
+    ]
     for month in sorted(set(months)):
         with transaction.atomic():
             LedgerState.objects.select_for_update().filter(pk=1).first()
-            flows = FlowFact.objects.filter(month=month)
-            FlowMonth.objects.filter(month=month).delete()
-            FlowMonth.objects.bulk_create(
-                [
-                    FlowMonth(month=month, **row)
-                    for row in flows.values("programme_id", "source_id", "source_kind", "target_id", "target_kind")
-                    .annotate(
-                        attendees=Sum("attendees"),
-                        participant_minutes=Sum("participant_minutes"),
-                        sessions=Count("pk"),
-                        gross=Sum("gross"),
-                        participant_cost=Sum("participant_cost"),
-                    )
-                    .order_by()
-                ],
-                batch_size=2000,
-            )
-            TopicFlowMonth.objects.filter(month=month).delete()
-            TopicFlowMonth.objects.bulk_create(
-                [
-                    TopicFlowMonth(
-                        month=month,
-                        topic_id=row["course__topics"],
-                        source_id=row["source_id"],
-                        source_kind=row["source_kind"],
-                        target_id=row["target_id"],
-                        target_kind=row["target_kind"],
-                        attendees=row["attendees"],
-                        sessions=row["sessions"],
-                    )
-                    for row in flows.values("course__topics", "source_id", "source_kind", "target_id", "target_kind")
-                    .annotate(attendees=Sum("attendees"), sessions=Count("pk"))
-                    .order_by()
-                    if row["course__topics"] is not None
-                ],
-                batch_size=2000,
-            )
+            for model in (FlowMonth, TopicFlowMonth, OrganisationMonth):
+                model.objects.filter(month=month).delete()
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement, [month])
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """Write many new rows (dicts of field values): COPY on PostgreSQL (ten times faster than INSERT for facts
+    in bulk), else bulk_create."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=1000)
+        return
+    names = list(rows[0])
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(  # type: ignore[attr-defined]
+            f"COPY {_table(model)} ({columns}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row([row[name] for name in names])
 
 
 def _bump(**changes) -> None:
@@ -533,8 +555,9 @@ def rebuild(now: datetime | None = None, progress=None) -> Outcome:
         low = high
     # Facts left from sessions that no longer exist are deleted with them (cascade); months may have emptied.
     months = set(SessionFact.objects.values_list("month", flat=True).distinct())
-    stale_months = set(FlowMonth.objects.values_list("month", flat=True).distinct()) - months
-    stale_months |= set(TopicFlowMonth.objects.values_list("month", flat=True).distinct()) - months
+    stale_months: set[date] = set()
+    for rollup in (FlowMonth, TopicFlowMonth, OrganisationMonth):
+        stale_months |= set(rollup.objects.values_list("month", flat=True).distinct()) - months
     rebuild_rollups(months | stale_months)
     StaleSession.objects.filter(marked_at__lte=now).delete()
     _bump(ended_until=now, rebuilt_at=now)
@@ -577,9 +600,9 @@ def refresh_due(now: datetime | None = None) -> Outcome:
     )
     marks = list(StaleSession.objects.filter(marked_at__lte=now).values_list("session_id", "marked_at"))
     ids = ended | {session_id for session_id, _at in marks} | _changed_evaluations()
-    outcome = refresh_sessions(ids, now) if ids else Outcome()
+    outcome = refresh_sessions(ids, now) if ids else Outcome()  # raises the version when it wrote anything
     _clear_marks(marks)
-    _bump(ended_until=max(now, since))
+    LedgerState.objects.filter(pk=1).update(ended_until=max(now, since))
     return outcome
 
 

@@ -242,6 +242,29 @@ class FlowMonth(models.Model):
         return f"{self.month:%Y-%m}: {self.source_id} → {self.target_id} ({self.attendees})"
 
 
+class OrganisationMonth(models.Model):
+    """Per month, programme and organisation: what it learned (attendances of its people, their share of the gross
+    saving and their hours' cost) or what it offered (sessions, its trainers' cost). A row holds one side; sums
+    over both give an organisation's ledger, and any row means the organisation was involved that month."""
+
+    month = models.DateField()
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    learned = models.PositiveIntegerField()  # attendances of its people
+    learned_minutes = models.PositiveBigIntegerField()
+    gross = money_field()
+    participant_cost = money_field()
+    sessions = models.PositiveIntegerField()  # sessions of its courses that took place
+    trainer_cost = money_field()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"]), models.Index(fields=["programme", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.organisation_id}"
+
+
 class TopicFlowMonth(models.Model):
     """FlowFact summed per month, topic and pair of organisations (the network filtered by topic)."""
 

@@ -319,21 +319,21 @@ def check_milestones(trainer_ids: Iterable[int], now: datetime | None = None, *,
 
 
 def _record_and_thank(milestone: Milestone, now: datetime) -> int:
+    """Insert the milestone; only if this call inserted it, queue the thank-you (and the manager's copy)."""
     try:
         with transaction.atomic():
-            milestone.mailed_at = now
             milestone.save(force_insert=True)
-            trainer = User.objects.select_related("organisation").get(pk=milestone.trainer_id)
-            if not trainer.is_active:
-                return 0
-            context = _milestone_context(trainer, milestone)
-            mail.send(trainer.email, "milestone_reached", context, trainer.preferred_language)
-            manager = trainer_settings(trainer).manager_email
-            if manager:
-                mail.send(manager, "milestone_manager", context, settings.LANGUAGE_CODE)
-                Milestone.objects.filter(pk=milestone.pk).update(manager_mailed=True)
     except IntegrityError:  # someone else recorded it (and thanked) first
         return 0
+    trainer = User.objects.select_related("organisation").get(pk=milestone.trainer_id)
+    if not trainer.is_active:
+        return 0
+    context = _milestone_context(trainer, milestone)
+    mail.send(trainer.email, "milestone_reached", context, trainer.preferred_language)
+    manager = trainer_settings(trainer).manager_email
+    if manager:
+        mail.send(manager, "milestone_manager", context, settings.LANGUAGE_CODE)
+    Milestone.objects.filter(pk=milestone.pk).update(mailed_at=now, manager_mailed=bool(manager))
     return 1
 
 

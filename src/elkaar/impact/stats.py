@@ -8,14 +8,16 @@ taught a course with a session in the period; organisations involved taught or s
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncYear
 from django.utils import timezone
@@ -24,12 +26,33 @@ from django.utils.translation import gettext_lazy
 
 from elkaar.accounts.models import Organisation, OrganisationKind, User
 from elkaar.catalogue.models import Programme
-from elkaar.impact.models import FlowMonth, PriceAssumption, PriceSource, SessionFact, SiteAssumption
+from elkaar.impact.models import OrganisationMonth, PriceAssumption, PriceSource, SessionFact, SiteAssumption
 
+T = TypeVar("T")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 12 * 20
 ZERO = Decimal("0.00")
+
+
+# --- Caching ---------------------------------------------------------------------------------------------------
+
+
+def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the cache for IMPACT_CACHE_SECONDS under the summary tables' version: every change of
+    the tables (a refresh that wrote something, a rebuild) raises the version, so a cached figure is never stale."""
+    seconds = settings.IMPACT_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    from elkaar.impact.models import LedgerState
+
+    version = LedgerState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    key = "impact:" + name + ":" + hashlib.sha256(repr((version, *parts)).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
 
 
 # --- Periods -----------------------------------------------------------------------------------------------------
@@ -194,8 +217,8 @@ def facts(programme: Programme | None = None, period: Period | None = None) -> Q
     return queryset
 
 
-def _flows(programme: Programme | None, period: Period | None) -> QuerySet[FlowMonth]:
-    queryset = FlowMonth.objects.all()
+def _organisations(programme: Programme | None, period: Period | None) -> QuerySet[OrganisationMonth]:
+    queryset = OrganisationMonth.objects.all()
     if programme is not None:
         queryset = queryset.filter(programme=programme)
     if period is not None:
@@ -226,8 +249,7 @@ def figures(programme: Programme | None = None, period: Period | None = None) ->
     queryset = facts(programme, period)
     result = _fill(Figures(), queryset.aggregate(**_without_trainers(SUMS)))
     result.trainers = queryset.aggregate(n=Count("course__course_trainers__user", distinct=True))["n"] or 0
-    pairs = _flows(programme, period).values_list("source_id", "target_id").distinct()
-    result.organisations = len({org for pair in pairs for org in pair})
+    result.organisations = _organisations(programme, period).values("organisation_id").distinct().order_by().count()
     return result
 
 
@@ -242,12 +264,11 @@ def trend(programme: Programme | None = None, period: Period | None = None) -> l
     for row in queryset.values("month").annotate(n=Count("course__course_trainers__user", distinct=True)):
         if row["month"] in by_month:
             by_month[row["month"]].trainers = row["n"]
-    organisations: dict[date, set[int]] = defaultdict(set)
-    for month, source, target in _flows(programme, period).values_list("month", "source_id", "target_id").distinct():
-        organisations[month].update((source, target))
-    for month, orgs in organisations.items():
-        if month in by_month:
-            by_month[month].organisations = len(orgs)
+    for row in (
+        _organisations(programme, period).values("month").annotate(n=Count("organisation", distinct=True)).order_by()
+    ):
+        if row["month"] in by_month:
+            by_month[row["month"]].organisations = row["n"]
     return list(by_month.values())
 
 
@@ -261,17 +282,35 @@ def per_year(programme: Programme | None = None, period: Period | None = None) -
         year = _as_date(row["year"])
         if year in years:
             years[year].trainers = row["n"]
-    organisations: dict[date, set[int]] = defaultdict(set)
-    for month, source, target in _flows(programme, period).values_list("month", "source_id", "target_id").distinct():
-        organisations[month.replace(month=1)].update((source, target))
-    for year, orgs in organisations.items():
+    for row in (
+        _organisations(programme, period)
+        .annotate(year=TruncYear("month"))
+        .values("year")
+        .annotate(n=Count("organisation", distinct=True))
+        .order_by()
+    ):
+        year = _as_date(row["year"])
         if year in years:
-            years[year].organisations = len(orgs)
+            years[year].organisations = row["n"]
     return list(years.values())
 
 
 def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def dashboard(programme: Programme | None, period: Period) -> dict[str, Any]:
+    """Everything a dashboard shows for a scope and period (cached): totals, months, years, assumptions."""
+
+    def compute() -> dict[str, Any]:
+        return {
+            "total": figures(programme, period),
+            "months": trend(programme, period),
+            "years": per_year(programme, period),
+            "assumptions": assumptions_used(programme, period),
+        }
+
+    return cached("dashboard", (programme.pk if programme else None, period), compute)
 
 
 # --- Assumptions used --------------------------------------------------------------------------------------------
@@ -451,28 +490,29 @@ def totals(
         labels: dict[Any, str]
         if by == "organisation":
             labels = dict(Organisation.objects.values_list("pk", "name"))
-            target, source = "target_id", "organisation_id"
+            key = "organisation_id"
         else:
             labels = {str(value): str(label) for value, label in OrganisationKind.choices}
-            target, source = "target_kind", "organisation_kind"
+            key = "kind"
         for data in (
-            _flows(programme, period)
-            .values("month", target)
+            _organisations(programme, period)
+            .values("month", key)
             .annotate(
-                people=Sum("attendees"),
-                minutes=Sum("participant_minutes"),
+                people=Sum("learned"),
+                minutes=Sum("learned_minutes"),
                 gross_sum=Sum("gross"),
                 participant_sum=Sum("participant_cost"),
+                n=Sum("sessions"),
+                trainer_sum=Sum("trainer_cost"),
             )
+            .order_by()
         ):
-            row = row_for(labels.get(data[target], str(data[target])), data["month"])
+            row = row_for(labels.get(data[key], str(data[key])), data["month"])
+            row.sessions += data["n"] or 0
             row.participants += data["people"] or 0
             row.participant_minutes += data["minutes"] or 0
             row.gross += cents(data["gross_sum"])
             row.participant_cost += cents(data["participant_sum"])
-        for data in session_facts.values("month", source).annotate(n=Count("pk"), trainer_sum=Sum("trainer_cost")):
-            row = row_for(labels.get(data[source], str(data[source])), data["month"])
-            row.sessions += data["n"]
             row.trainer_cost += cents(data["trainer_sum"])
     return sorted(rows.values(), key=lambda row: (row.bucket, row.group.lower()))
 

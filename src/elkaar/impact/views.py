@@ -65,8 +65,8 @@ def _month_label(month) -> str:
 
 def _dashboard(programme: Programme | None, form: PeriodForm) -> dict:
     period = form.period()
-    months = stats.trend(programme, period)
-    total = stats.figures(programme, period)
+    data = stats.dashboard(programme, period)
+    months, total = data["months"], data["total"]
     chart_specs = [
         ("deelnames", _("Deelnames"), lambda f: f.participants, lambda f: str(f.participants)),
         ("uren", _("Uren geleerd"), lambda f: float(f.hours), lambda f: stats.number(f.hours)),
@@ -79,7 +79,7 @@ def _dashboard(programme: Programme | None, form: PeriodForm) -> dict:
         "period": period,
         "total": total,
         "months": months,
-        "years": stats.per_year(programme, period),
+        "years": data["years"],
         "charts": [
             charts.column_chart(
                 prefix + chart_id,
@@ -88,8 +88,7 @@ def _dashboard(programme: Programme | None, form: PeriodForm) -> dict:
             )
             for chart_id, title, value, text in chart_specs
         ],
-        "assumptions": stats.assumptions_used(programme, period),
-        "current_assumption": SiteAssumption.objects.order_by("-valid_from").first(),
+        "assumptions": data["assumptions"],
     }
 
 
@@ -430,7 +429,11 @@ def knowledge_network(request: HttpRequest, export: str | None = None) -> HttpRe
     period = form.period()
     cleaned = getattr(form, "cleaned_data", {})
     topic, programme = cleaned.get("onderwerp"), cleaned.get("programma")
-    graph = network.build(topic=topic, programme=programme, period=period)
+    graph = stats.cached(
+        "network",
+        (topic.pk if topic else None, programme.pk if programme else None, period),
+        lambda: network.build(topic=topic, programme=programme, period=period),
+    )
     stem = "elkaar-kennisnetwerk" + (f"-{topic.slug}" if topic else "") + (f"-{programme.slug}" if programme else "")
     if export == "graphml":
         return text_response(f"{stem}.graphml", network.graphml(graph), "application/graphml+xml")

@@ -488,7 +488,8 @@ def word_concept(word: str) -> Concept:
     that needs all of them."""
     concept = Concept(text=word, alternatives=[])
     whole = joined(word)
-    concept.add([stem(whole)], 1.0, "exact")
+    if _keep(whole):
+        concept.add([stem(whole)], 1.0, "exact")
     if "-" in word:
         parts = [part for part in word.split("-") if _keep(part)]
         if parts:

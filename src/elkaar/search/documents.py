@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +22,6 @@ from elkaar.catalogue.models import (
 )
 from elkaar.core.models import Topic
 from elkaar.core.permissions import is_admin
-from elkaar.core.text import plain_text as markdown_text
 from elkaar.search.registry import DocumentType, Entry, FacetSpec, Standing, Visibility
 
 LANGUAGE_LABELS = {"nl": _("Nederlands"), "en": _("Engels")}
@@ -39,9 +38,20 @@ FACTOR_UNPUBLISHED = 0.5  # draft or waiting for approval (only its editors find
 FACTOR_ARCHIVED = 0.4  # archived (only its editors find it)
 
 
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINE_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}|>|[-+*]|\d{1,3}[.)])[ \t]+", re.MULTILINE)
+_INLINE_MARKUP = re.compile(r"(\*\*|__|`+|~~|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
+
+
 def plain_text(markdown: str) -> str:
-    """The words of a Markdown text as plain text (entities decoded: escaping is for whoever shows it)."""
-    return html.unescape(markdown_text(markdown))
+    """The words of a Markdown text without its markup, for indexing and snippets.
+
+    A few regular expressions rather than rendering: indexing reads every course, and the tokens only need
+    the words (the analyser skips punctuation anyway); the snippet needs readable text, not exact rendering.
+    """
+    text = _LINK.sub(r"\1", markdown or "")
+    text = _LINE_MARKUP.sub("", text)
+    return _INLINE_MARKUP.sub("", text).strip()
 
 
 def _label(choices: Any, value: str) -> str:
@@ -161,12 +171,12 @@ class CourseDocuments(DocumentType):
     def standing(self, object_ids: Sequence[int], now: datetime) -> dict[int, Standing]:
         # By course only (the course_id index), then filtered here: a filter on status and start would let the
         # database prefer the (status, starts_at) index and walk every coming session of the catalogue.
-        rows = Session.objects.filter(course_id__in=object_ids).values_list(
+        session_rows = Session.objects.filter(course_id__in=object_ids).values_list(
             "course_id", "starts_at", "capacity", "confirmed_count", "status"
         )
         sessions: dict[int, list[Any]] = {}
-        for course_id, starts_at, capacity, confirmed, status in rows:
-            if status == SessionStatus.SCHEDULED and starts_at >= now:
+        for course_id, starts_at, capacity, confirmed, session_status in session_rows:
+            if session_status == SessionStatus.SCHEDULED and starts_at >= now:
                 sessions.setdefault(course_id, []).append(
                     {"starts_at": starts_at, "capacity": capacity, "confirmed_count": confirmed}
                 )

@@ -32,7 +32,9 @@ def course_feedback(context: template.Context, course) -> dict:
     shown = Q(status=ReviewStatus.VISIBLE)
     if user.is_authenticated:
         shown |= Q(author=user)
-    reviews = Review.objects.filter(shown, course=course).select_related("author").order_by("-updated_at", "-pk")
+    reviews = (
+        Review.objects.filter(shown, course=course).select_related("author", "reply_by").order_by("-updated_at", "-pk")
+    )
     mine = None
     items = []
     for review in reviews[:REVIEWS_SHOWN]:

@@ -79,6 +79,8 @@ class Command(BaseCommand):
             "elkaar.wsgi:application",
         ]  # fmt: skip
         worker_command = [sys.executable, "-m", "elkaar", "db_worker", "--no-reload", "--queue-name", "*"]
+        # Reminders, thank-yous, evaluations, digests and waiting-list offers: one round a minute.
+        periodic_command = [sys.executable, "-m", "elkaar", "run-periodic", "--loop"]
         children: dict[str, subprocess.Popen] = {}
         stopping = {"signal": 0}
 
@@ -97,6 +99,9 @@ class Command(BaseCommand):
                 children["worker"] = subprocess.Popen(  # noqa: S603
                     worker_command, process_group=0, preexec_fn=_die_with_parent
                 )
+                children["periodic"] = subprocess.Popen(  # noqa: S603
+                    periodic_command, process_group=0, preexec_fn=_die_with_parent
+                )
             host = options["host"]
             shown_host = f"[{host}]" if ":" in host else host
             self.stdout.write(
@@ -113,7 +118,7 @@ class Command(BaseCommand):
             self.stdout.flush()
             exited = self._wait_for_first_exit(children)
         finally:
-            code = self._stop_all(children)
+            code = self._stop_all(children, signalled=bool(stopping["signal"]))
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         if stopping["signal"]:
@@ -121,7 +126,10 @@ class Command(BaseCommand):
         name, status = exited
         raise CommandError(
             _("%(name)s stopte onverwacht (exitcode %(status)s); alles is gestopt.")
-            % {"name": _("De webserver") if name == "web" else _("De taakverwerker"), "status": status},
+            % {
+                "name": {"web": _("De webserver"), "worker": _("De taakverwerker")}.get(name, _("De periodieke taken")),
+                "status": status,
+            },
             returncode=code or 1,
         )
 
@@ -135,11 +143,18 @@ class Command(BaseCommand):
             time.sleep(0.2)
 
     @staticmethod
-    def _stop_all(children: dict[str, subprocess.Popen]) -> int:
-        """Stop every child still running (SIGTERM, then SIGKILL after STOP_TIMEOUT); the first non-zero status."""
-        for child in children.values():
-            if child.poll() is None:
-                child.terminate()
+    def _stop_all(children: dict[str, subprocess.Popen], signalled: bool) -> int:
+        """Stop every child still running; returns the first non-zero exit status.
+
+        A child that already got the forwarded signal is not signalled again: granian and db_worker take a second
+        signal as "stop at once", which would leave granian's own worker processes behind. A child that does not
+        stop within STOP_TIMEOUT is killed. Last, anything left in a child's process group (granian's workers, when
+        granian itself died abruptly) is killed too.
+        """
+        if not signalled:
+            for child in children.values():
+                if child.poll() is None:
+                    child.terminate()
         deadline = time.monotonic() + STOP_TIMEOUT
         for child in children.values():
             try:
@@ -147,4 +162,7 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+        for child in children.values():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signal.SIGKILL)  # each child leads its own group (process_group=0)
         return next((child.returncode for child in children.values() if child.returncode), 0)
