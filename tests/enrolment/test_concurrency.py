@@ -8,6 +8,7 @@ the session's counters equal to the rows, no errors, and every freed place fille
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 from collections.abc import Callable
@@ -39,7 +40,8 @@ def _open_connections_allowed() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('max_connections')::int - (SELECT count(*) FROM pg_stat_activity)")
         free = cursor.fetchone()[0]
-    return max(10, min(RUSH, free - 15))
+    test_processes = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))  # each may run a rush at the same time
+    return max(10, min(RUSH, (free - 15) // test_processes))
 
 
 class Rush:

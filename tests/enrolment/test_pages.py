@@ -28,7 +28,7 @@ def registered(bob, small_session, after_commit) -> Registration:
     return after_commit(services.register, bob, small_session).registration
 
 
-# --- The per-session actions on course and session pages -------------------------------------------------------------
+# --- The per-session actions on course and session pages ------------------------------------------------------------
 
 
 def test_session_page_anonymous_sees_login_to_register(client, small_session):
@@ -87,7 +87,7 @@ def test_course_page_shows_registration_state_and_trainer_link(as_alice, course,
     assert f"/bijeenkomsten/{small_session.pk}/deelnemers/" in _body(response)
 
 
-# --- Registering, confirmation, cancelling ----------------------------------------------------------------------------
+# --- Registering, confirmation, cancelling --------------------------------------------------------------------------
 
 
 def test_register_post_confirms_and_redirects_to_confirmation_page(
@@ -245,7 +245,7 @@ def test_claim_when_nothing_free_keeps_waiting(as_bob, bob, colleagues, soon_ses
     assert Registration.objects.get(pk=registration.pk).status == RegistrationStatus.WAITING
 
 
-# --- Mijn aanmeldingen, calendars -------------------------------------------------------------------------------------
+# --- Mijn aanmeldingen, calendars -----------------------------------------------------------------------------------
 
 
 def test_mine_lists_coming_waiting_past_and_own_no_shows(as_bob, bob, course, colleagues, small_session, after_commit):
@@ -339,7 +339,7 @@ def test_feed_includes_cancelled_session_as_cancelled(as_bob, bob, alice, regist
     assert str(event["STATUS"]) == "CANCELLED"
 
 
-# --- Trainer tools -----------------------------------------------------------------------------------------------------
+# --- Trainer tools --------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -513,7 +513,7 @@ def test_cancel_session_page_by_participant_is_refused(as_bob, small_session):
     assert Session.objects.get(pk=small_session.pk).status == SessionStatus.SCHEDULED
 
 
-# --- Admin -------------------------------------------------------------------------------------------------------------
+# --- Admin ----------------------------------------------------------------------------------------------------------
 
 
 def test_admin_lists_registrations_read_only(as_admin, registered):

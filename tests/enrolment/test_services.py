@@ -31,7 +31,7 @@ def _ics(message) -> Calendar:
     return Calendar.from_ical(attachment[1])
 
 
-# --- Registering --------------------------------------------------------------------------------------------------
+# --- Registering ----------------------------------------------------------------------------------------------------
 
 
 def test_register_with_free_place_confirms_and_mails_calendar_invitation(bob, small_session, after_commit):
@@ -236,7 +236,7 @@ def test_give_back_of_place_not_from_waiting_list_is_refused(bob, small_session,
         services.give_back(registration)
 
 
-# --- The claim window -------------------------------------------------------------------------------------------------
+# --- The claim window -----------------------------------------------------------------------------------------------
 
 
 def test_freed_place_in_claim_window_is_offered_to_everyone_waiting(colleagues, soon_session, after_commit):
@@ -414,7 +414,7 @@ def test_update_session_raising_capacity_through_catalogue_promotes(alice, colle
     assert _counts(small_session) == (3, 1)
 
 
-# --- Attendance, no-shows and the no-show rule -----------------------------------------------------------------------
+# --- Attendance, no-shows and the no-show rule ----------------------------------------------------------------------
 
 
 def _past_registration(user, course, *, attendance=Attendance.ABSENT, days_ago=30) -> Registration:
@@ -537,7 +537,7 @@ def test_no_show_rule_ignores_session_not_in_full_demand(settings, bob, course, 
     assert result.registration.status == RegistrationStatus.CONFIRMED
 
 
-# --- Messages ----------------------------------------------------------------------------------------------------------
+# --- Messages -------------------------------------------------------------------------------------------------------
 
 
 def test_message_participants_reaches_confirmed_with_reply_to_trainer(alice, colleagues, small_session, after_commit):

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import TestCase, override_settings
 from django.utils import timezone
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from elkaar.catalogue.models import Session
@@ -114,6 +115,7 @@ class WaitingListMachine(RuleBasedStateMachine):
                 assert len(confirmed) == session.capacity  # every freed place went to the waiting list
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @override_settings(NO_SHOW_RULE=1, WAITLIST_OPEN_CLAIM_HOURS=24)
 def test_waiting_list_invariants_hold_for_any_sequence_of_actions():

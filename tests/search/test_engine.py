@@ -305,3 +305,17 @@ def test_search_estimates_count_beyond_the_candidates(make_course, monkeypatch):
     results = engine.search("excel")
 
     assert (results.count, results.count_exact, len(results.items)) == (8, False, 5)
+
+
+def test_search_filters_in_the_database_when_matches_exceed_the_candidates(make_course, woo, monkeypatch):
+    for number in range(6):
+        make_course(f"Excel les {number}")
+    soon = make_course("Excel snel", topics=[woo])
+    factories.SessionFactory(course=soon, starts_at=timezone.now() + timedelta(days=2))
+    monkeypatch.setattr(engine, "CANDIDATES", 3)
+
+    by_topic = engine.search("excel", filters={"topic": [woo.slug]})
+    by_period = engine.search("excel", filters={"period": ["week"], "places": ["yes"]})
+
+    assert [hit.object_id for hit in by_topic.items] == [soon.pk]
+    assert [hit.object_id for hit in by_period.items] == [soon.pk]

@@ -7,6 +7,8 @@ are exempt from CSRF; requests that rely on the session cookie must pass Django'
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -40,7 +42,10 @@ class ApiMiddleware:
                 response["WWW-Authenticate"] = 'Bearer realm="elkaar"'
                 response["API-Version"] = API_VERSION
                 return response
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+            now = timezone.now()
+            # At most one write a minute per token: on SQLite every write waits for the single write lock.
+            if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             request.user = token.user
             request.auth_by_token = True  # type: ignore[attr-defined]
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]

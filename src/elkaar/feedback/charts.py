@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -79,7 +79,3 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[OptionRow]) -> SafeStrin
         bars=mark_safe("".join(bars)),  # noqa: S308 (each part built by format_html, so escaped)
     )
 
-
-def star_bars(rows: Sequence[tuple[str, int, float]]) -> SafeString:
-    """Rows for a rating distribution (label, count, share) as a list of <li>s, used by the rating blocks."""
-    return format_html_join("", "<li>{} {} {}</li>", ((label, count, percent(share)) for label, count, share in rows))

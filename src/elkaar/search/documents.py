@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from elkaar.accounts.models import OrganisationKind, Region, User
@@ -221,20 +222,25 @@ class CourseDocuments(DocumentType):
         return result
 
     def filter_sql(self, name: str, values: Sequence[str], now: datetime) -> tuple[str, list[Any]] | None:
-        sessions = Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gte=now)
+        # A correlated EXISTS through the session's course_id index: a course has a handful of sessions, while
+        # the sessions of a whole period can number tens of thousands.
+        adapt = connection.ops.adapt_datetimefield_value
+        conditions = ["s.course_id = d.object_id", "s.status = %s", "s.starts_at >= %s"]
+        params: list[Any] = [SessionStatus.SCHEDULED.value, adapt(now)]
         if name == "period":
             days = max((PERIODS[value] for value in values if value in PERIODS), default=None)
             if days is None:
                 return None
-            sessions = sessions.filter(starts_at__lt=now + timedelta(days=days))
+            conditions.append("s.starts_at < %s")
+            params.append(adapt(now + timedelta(days=days)))
         elif name == "places":
             if "yes" not in values:
                 return None
-            sessions = sessions.filter(capacity__gt=F("confirmed_count"))
+            conditions.append("s.capacity > s.confirmed_count")
         else:
             return None
-        sql, params = sessions.values("course_id").query.sql_with_params()
-        return f"d.object_id IN ({sql})", list(params)
+        table = Session._meta.db_table
+        return f"EXISTS (SELECT 1 FROM {table} s WHERE {' AND '.join(conditions)})", params  # noqa: S608
 
 
 class PersonDocuments(DocumentType):

@@ -282,10 +282,13 @@ def _filter_where(
             if condition is not None:
                 where.append(condition)
             continue
+        # Correlated EXISTS: checked per candidate through the document_id index, so a common value (a
+        # third of the catalogue is online) costs no more than a rare one.
         placeholders = ", ".join(["%s"] * len(values))
         where.append(
             (
-                f"d.id IN (SELECT document_id FROM search_facet WHERE name = %s AND value IN ({placeholders}))",  # noqa: S608
+                "EXISTS (SELECT 1 FROM search_facet f WHERE f.document_id = d.id AND f.name = %s "  # noqa: S608
+                f"AND f.value IN ({placeholders}))",
                 [name, *values],
             )
         )

@@ -27,7 +27,7 @@ def tsquery_text(match: Match) -> str:
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
-    rank_limit = 1000
+    rank_limit = 500
 
     def retrieve(
         self, doc_type: str, match: Match | None, head_only: bool, where: Where, order: str, limit: int

@@ -29,7 +29,7 @@ def fts_expression(match: Match, head_only: bool) -> str:
 
 class SqliteBackend(Backend):
     vendor = "sqlite"
-    rank_limit = 5000
+    rank_limit = 1000
 
     def retrieve(
         self, doc_type: str, match: Match | None, head_only: bool, where: Where, order: str, limit: int
