@@ -78,4 +78,3 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[OptionRow]) -> SafeStrin
         desc=describe(rows),
         bars=mark_safe("".join(bars)),  # noqa: S308 (each part built by format_html, so escaped)
     )
-
