@@ -202,5 +202,5 @@ def test_pages_work_without_javascript(new_page, log_in, published_course):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     log_in(page, published_course.trainers.first())
     page.goto(reverse("catalogue:offer"))
-    page.locator("main").get_by_role("button", name="Publiceren").click()
+    page.locator("main").get_by_role("button", name="Publish").click()
     expect(page.locator("[aria-invalid=true]").first).to_be_visible()

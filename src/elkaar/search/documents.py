@@ -223,9 +223,10 @@ class CourseDocuments(DocumentType):
 
     def filter_sql(self, name: str, values: Sequence[str], now: datetime) -> tuple[str, list[Any]] | None:
         # A correlated EXISTS through the session's course_id index: a course has a handful of sessions, while
-        # the sessions of a whole period can number tens of thousands.
+        # the sessions of a whole period can number tens of thousands. ("status || ''" keeps SQLite from
+        # choosing the (status, starts_at) index here, which would walk the whole period for every candidate.)
         adapt = connection.ops.adapt_datetimefield_value
-        conditions = ["s.course_id = d.object_id", "s.status = %s", "s.starts_at >= %s"]
+        conditions = ["s.course_id = d.object_id", "s.status || '' = %s", "s.starts_at >= %s"]
         params: list[Any] = [SessionStatus.SCHEDULED.value, adapt(now)]
         if name == "period":
             days = max((PERIODS[value] for value in values if value in PERIODS), default=None)
