@@ -245,3 +245,6 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    from django.urls import reverse
+
+    reverse("search:results")  # load the URL configuration now: later edits to the tree cannot break the run

@@ -15,8 +15,9 @@ Steps (each timed and printed):
    routing, middleware, sessions, permission checks, queries, template rendering), once cold and then --requests
    times, and print the first time, p50 and p95 in milliseconds, with the slowest of all at the end.
 
-On this project's 2-core machine the full size takes about a quarter of an hour to load (see docs/impact.md for
-the figures of the last run). Nothing is sent over the network; the database is a local PostgreSQL.
+On this project's 2-core machine the full size took 21 minutes to seed and under 2 minutes to rebuild, while the
+machine was shared; a run with --reuse takes under 3 minutes. docs/impact.md has the figures of the last run.
+Nothing is sent over the network; the database is a local PostgreSQL.
 """
 
 from __future__ import annotations

@@ -352,3 +352,22 @@ def test_refresh_twice_writes_each_fact_once(course, colleagues):
 
     assert SessionFact.objects.filter(session=session).count() == 1
     assert FlowFact.objects.filter(session=session).count() == 1
+
+
+# --- Distinct counts over months and years ---------------------------------------------------------------------------
+
+
+def test_distinct_trainers_and_courses_per_month_year_and_period(course, colleagues):
+    other = factories.CourseFactory()
+    for starts_at in (at(2025, 11, 4), at(2025, 12, 2), at(2026, 1, 6)):
+        attend(colleagues(1)[0], held(course, starts_at=starts_at))
+    attend(colleagues(1)[0], held(other, starts_at=at(2026, 1, 13)))
+    refresh()
+    period = stats.Period(date(2025, 11, 1), date(2026, 1, 1))
+
+    total, months, years = stats.figures(period=period), stats.trend(period=period), stats.per_year(period=period)
+
+    assert (total.sessions, total.courses, total.trainers) == (4, 2, 2)
+    assert [(m.sessions, m.courses, m.trainers) for m in months] == [(1, 1, 1), (1, 1, 1), (2, 2, 2)]
+    assert [(y.month.year, y.courses, y.trainers) for y in years] == [(2025, 1, 1), (2026, 2, 2)]
+    assert stats.figures(period=stats.Period(date(2025, 12, 1), date(2025, 12, 1))).trainers == 1

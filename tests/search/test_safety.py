@@ -10,7 +10,8 @@ NASTY = [
     '"', '""', "'", "*", "woo*", "NEAR", "NEAR(woo avg)", "woo AND", "OR woo", "NOT", "AND OR NOT", "(", ")", "((woo",
     "woo)", "{title}: woo", "title:woo", "^woo", "-woo", "+woo", "\x00", "woo\x00avg", "😀", "woo 😀 avg", "\\",
     "%", "_", "';DROP TABLE search_document;--", "a" * 10_000, "woo " * 2_500, "\u202e\u200b", "ß", "İstanbul",
-    "!@#$%^&*()", ":", "-", "&", "woo & avg | !x", "<->", "'woo':*", "woo:A", "x" * 61, "a" * 30 + "-" + "b" * 30, "-".join(["lang"] * 40), "de-het",
+    "!@#$%^&*()", ":", "-", "&", "woo & avg | !x", "<->", "'woo':*", "woo:A", "x" * 61,
+    "a" * 30 + "-" + "b" * 30, "-".join(["lang"] * 40), "de-het",
 ]  # fmt: skip
 
 

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -40,9 +41,12 @@ from elkaar.catalogue.models import Course, CourseTrainer, Session, SessionStatu
 from elkaar.enrolment.models import Attendance, Registration, RegistrationStatus
 from elkaar.feedback.models import Answer, QuestionKind, Survey, SurveyKind, SurveyStatus
 from elkaar.impact.models import (
+    Activity,
+    ActivityKind,
     FlowFact,
     FlowMonth,
     LedgerState,
+    MonthSummary,
     OrganisationMonth,
     PriceAssumption,
     PriceSource,
@@ -349,6 +353,8 @@ def _compute(sessions: list[dict], book: AssumptionBook) -> tuple[list[dict], li
                 organisation_kind=source_kind,
                 day=day,
                 month=month,
+                year=month.year,
+                month_bit=1 << (month.month - 1),
                 ended_at=row["ends_at"],
                 minutes=minutes,
                 attendees=attendees,
@@ -460,6 +466,15 @@ def rebuild_rollups(months: Iterable[date]) -> None:
                 COUNT(*)
             FROM {flow} f INNER JOIN {topics} t ON t.course_id = f.course_id WHERE f.month = %s
             GROUP BY f.month, t.topic_id, f.source_id, f.source_kind, f.target_id, f.target_kind""",  # noqa: S608
+        f"""INSERT INTO {_table(MonthSummary)} (month, programme_id, site_assumption_id, price_assumption_id,
+                sessions, participants, participant_minutes, cross_org, cross_kind, gross, participant_cost,
+                trainer_cost, net, satisfaction_sum, satisfaction_count, promoters, passives, detractors)
+            SELECT month, programme_id, site_assumption_id, price_assumption_id, COUNT(*), SUM(attendees),
+                SUM(participant_minutes), SUM(cross_org_attendees), SUM(cross_kind_attendees), SUM(gross),
+                SUM(participant_cost), SUM(trainer_cost), SUM(net), SUM(satisfaction_sum), SUM(satisfaction_count),
+                SUM(promoters), SUM(passives), SUM(detractors)
+            FROM {fact} WHERE month = %s
+            GROUP BY month, programme_id, site_assumption_id, price_assumption_id""",  # noqa: S608
         f"""INSERT INTO {_table(OrganisationMonth)} (month, programme_id, organisation_id, kind, learned,
                 learned_minutes, gross, participant_cost, sessions, trainer_cost)
             SELECT month, programme_id, target_id, target_kind, SUM(attendees), SUM(participant_minutes),
@@ -475,11 +490,56 @@ def rebuild_rollups(months: Iterable[date]) -> None:
     for month in sorted(set(months)):
         with transaction.atomic():
             LedgerState.objects.select_for_update().filter(pk=1).first()
-            for model in (FlowMonth, TopicFlowMonth, OrganisationMonth):
+            for model in (FlowMonth, TopicFlowMonth, OrganisationMonth, MonthSummary):
                 model.objects.filter(month=month).delete()
             with connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement, [month])
+    rebuild_activity({month.year for month in months})
+
+
+def rebuild_activity(years: Iterable[int]) -> None:
+    """Compute the Activity bits of these years again from the facts (SUM of distinct month bits is their OR)."""
+    fact, trainers, activity = _table(SessionFact), _table(CourseTrainer), _table(Activity)
+    course, trainer = ActivityKind.COURSE.value, ActivityKind.TRAINER.value
+    # Table names come from the models, the rest are parameters.
+    statements: list[tuple[str, list[Any]]] = [
+        (
+            f"""INSERT INTO {activity} (kind, object_id, site, programme_id, year, months)
+                SELECT %s, course_id, %s, NULL, year, SUM(DISTINCT month_bit)
+                FROM {fact} WHERE year = %s GROUP BY course_id, year""",  # noqa: S608
+            [course, True],
+        ),
+        (
+            f"""INSERT INTO {activity} (kind, object_id, site, programme_id, year, months)
+                SELECT %s, course_id, %s, programme_id, year, SUM(DISTINCT month_bit)
+                FROM {fact} WHERE year = %s AND programme_id IS NOT NULL
+                GROUP BY course_id, programme_id, year""",  # noqa: S608
+            [course, False],
+        ),
+        (
+            f"""INSERT INTO {activity} (kind, object_id, site, programme_id, year, months)
+                SELECT %s, t.user_id, %s, NULL, f.year, SUM(DISTINCT f.month_bit)
+                FROM {fact} f INNER JOIN {trainers} t ON t.course_id = f.course_id WHERE f.year = %s
+                GROUP BY t.user_id, f.year""",  # noqa: S608
+            [trainer, True],
+        ),
+        (
+            f"""INSERT INTO {activity} (kind, object_id, site, programme_id, year, months)
+                SELECT %s, t.user_id, %s, f.programme_id, f.year, SUM(DISTINCT f.month_bit)
+                FROM {fact} f INNER JOIN {trainers} t ON t.course_id = f.course_id
+                WHERE f.year = %s AND f.programme_id IS NOT NULL
+                GROUP BY t.user_id, f.programme_id, f.year""",  # noqa: S608
+            [trainer, False],
+        ),
+    ]
+    for year in sorted(set(years)):
+        with transaction.atomic():
+            LedgerState.objects.select_for_update().filter(pk=1).first()
+            Activity.objects.filter(year=year).delete()
+            with connection.cursor() as cursor:
+                for statement, params in statements:
+                    cursor.execute(statement, [*params, year])
 
 
 def _insert(model, rows: list[dict]) -> None:
@@ -556,9 +616,11 @@ def rebuild(now: datetime | None = None, progress=None) -> Outcome:
     # Facts left from sessions that no longer exist are deleted with them (cascade); months may have emptied.
     months = set(SessionFact.objects.values_list("month", flat=True).distinct())
     stale_months: set[date] = set()
-    for rollup in (FlowMonth, TopicFlowMonth, OrganisationMonth):
+    for rollup in (FlowMonth, TopicFlowMonth, OrganisationMonth, MonthSummary):
         stale_months |= set(rollup.objects.values_list("month", flat=True).distinct()) - months
     rebuild_rollups(months | stale_months)
+    stale_years = set(Activity.objects.values_list("year", flat=True).distinct()) - {m.year for m in months}
+    rebuild_activity(stale_years)
     StaleSession.objects.filter(marked_at__lte=now).delete()
     _bump(ended_until=now, rebuilt_at=now)
     return outcome

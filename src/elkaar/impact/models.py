@@ -150,6 +150,8 @@ class SessionFact(models.Model):
     organisation_kind = models.CharField(max_length=30)  # its layer of government
     day = models.DateField()  # local day of the start
     month = models.DateField()  # first day of that month: the unit of every trend
+    year = models.PositiveSmallIntegerField()  # its year
+    month_bit = models.PositiveIntegerField()  # 1 << (month number − 1), for the Activity rollup
     ended_at = models.DateTimeField()  # order of milestones
     minutes = models.PositiveIntegerField()  # length of the session
     attendees = models.PositiveIntegerField()  # people who attended (see ledger.py for the rule)
@@ -186,6 +188,8 @@ class SessionFact(models.Model):
             models.Index(fields=["programme", "month"]),
             models.Index(fields=["course"]),
             models.Index(fields=["organisation", "month"]),
+            models.Index(fields=["day", "session"]),  # the ledger, newest first
+            models.Index(fields=["programme", "day", "session"]),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +244,63 @@ class FlowMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}: {self.source_id} → {self.target_id} ({self.attendees})"
+
+
+class MonthSummary(models.Model):
+    """SessionFact summed per month, programme and pair of assumption rows: every additive figure of the
+    dashboards and the assumptions behind them, in a few rows per month."""
+
+    month = models.DateField()
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    site_assumption = models.ForeignKey(SiteAssumption, on_delete=models.SET_NULL, null=True, related_name="+")
+    price_assumption = models.ForeignKey(PriceAssumption, on_delete=models.SET_NULL, null=True, related_name="+")
+    sessions = models.PositiveIntegerField()
+    participants = models.PositiveBigIntegerField()
+    participant_minutes = models.PositiveBigIntegerField()
+    cross_org = models.PositiveBigIntegerField()
+    cross_kind = models.PositiveBigIntegerField()
+    gross = money_field()
+    participant_cost = money_field()
+    trainer_cost = money_field()
+    net = money_field()
+    satisfaction_sum = models.DecimalField(max_digits=14, decimal_places=2)
+    satisfaction_count = models.PositiveBigIntegerField()
+    promoters = models.PositiveBigIntegerField()
+    passives = models.PositiveBigIntegerField()
+    detractors = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"]), models.Index(fields=["programme", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.programme_id}: {self.sessions}"
+
+
+class ActivityKind(models.TextChoices):
+    COURSE = "course", _("cursus")
+    TRAINER = "trainer", _("trainer")
+
+
+class Activity(models.Model):
+    """In which months of a year a course had a session, or a trainer taught one, as bits (1 = January), so
+    distinct courses and trainers per month, year or period are counted without a join or a DISTINCT sort.
+    Rows with `site` count for the whole site; rows with a programme for that programme."""
+
+    kind = models.CharField(max_length=10, choices=ActivityKind.choices)
+    object_id = models.PositiveBigIntegerField()  # the course or the trainer (user)
+    site = models.BooleanField()
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    months = models.PositiveIntegerField()  # bit n−1 set: active in month n
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "site", "year"]),
+            models.Index(fields=["kind", "programme", "year"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} {self.year}: {self.months:012b}"
 
 
 class OrganisationMonth(models.Model):

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,16 @@ from django.utils.translation import gettext_lazy
 
 from elkaar.accounts.models import Organisation, OrganisationKind, User
 from elkaar.catalogue.models import Programme
-from elkaar.impact.models import OrganisationMonth, PriceAssumption, PriceSource, SessionFact, SiteAssumption
+from elkaar.impact.models import (
+    Activity,
+    ActivityKind,
+    MonthSummary,
+    OrganisationMonth,
+    PriceAssumption,
+    PriceSource,
+    SessionFact,
+    SiteAssumption,
+)
 
 T = TypeVar("T")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -188,13 +197,11 @@ class Figures:
 
 
 SUMS = {
-    "sessions": Count("pk"),
-    "courses": Count("course", distinct=True),
-    "participants": Sum("attendees"),
+    "sessions": Sum("sessions"),
+    "participants": Sum("participants"),
     "participant_minutes": Sum("participant_minutes"),
-    "trainers": Count("course__course_trainers__user", distinct=True),
-    "cross_org": Sum("cross_org_attendees"),
-    "cross_kind": Sum("cross_kind_attendees"),
+    "cross_org": Sum("cross_org"),
+    "cross_kind": Sum("cross_kind"),
     "gross": Sum("gross"),
     "participant_cost": Sum("participant_cost"),
     "trainer_cost": Sum("trainer_cost"),
@@ -204,26 +211,43 @@ SUMS = {
     "promoters": Sum("promoters"),
     "passives": Sum("passives"),
     "detractors": Sum("detractors"),
-}
+}  # additive figures, from MonthSummary
 MONEY_FIELDS = {"gross", "participant_cost", "trainer_cost", "net", "satisfaction_sum"}
+FACT_SUMS = {
+    **{name: Sum(name) for name in SUMS},
+    "sessions": Count("pk"),
+    "courses": Count("course", distinct=True),
+    "participants": Sum("attendees"),
+    "cross_org": Sum("cross_org_attendees"),
+    "cross_kind": Sum("cross_kind_attendees"),
+}  # the same figures straight from SessionFact (for one trainer's sessions)
 
 
 def facts(programme: Programme | None = None, period: Period | None = None) -> QuerySet[SessionFact]:
+    """The sessions that took place (for the ledger lines); by day, so the (day, session) index serves the
+    newest-first ledger."""
     queryset = SessionFact.objects.all()
     if programme is not None:
         queryset = queryset.filter(programme=programme)
     if period is not None:
-        queryset = queryset.filter(month__gte=period.first, month__lt=period.end)
+        queryset = queryset.filter(day__gte=period.first, day__lt=period.end)
     return queryset
 
 
-def _organisations(programme: Programme | None, period: Period | None) -> QuerySet[OrganisationMonth]:
-    queryset = OrganisationMonth.objects.all()
+def _in(queryset: QuerySet, programme: Programme | None, period: Period | None) -> QuerySet:
     if programme is not None:
         queryset = queryset.filter(programme=programme)
     if period is not None:
         queryset = queryset.filter(month__gte=period.first, month__lt=period.end)
     return queryset
+
+
+def _summaries(programme: Programme | None, period: Period | None) -> QuerySet[MonthSummary]:
+    return _in(MonthSummary.objects.all(), programme, period)
+
+
+def _organisations(programme: Programme | None, period: Period | None) -> QuerySet[OrganisationMonth]:
+    return _in(OrganisationMonth.objects.all(), programme, period)
 
 
 def _fill(figures: Figures, row: Mapping[str, Any]) -> Figures:
@@ -235,64 +259,111 @@ def _fill(figures: Figures, row: Mapping[str, Any]) -> Figures:
     return figures
 
 
+def _add(total: Figures, part: Figures) -> None:
+    for name in SUMS:
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+
+
 def cents(value: Any) -> Decimal:
     """A sum from the database as euros and cents (SQLite returns 450 where PostgreSQL returns 450.00)."""
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
-def _without_trainers(fields: dict) -> dict:
-    return {name: value for name, value in fields.items() if name != "trainers"}
+def _activity(kind: str, programme: Programme | None) -> QuerySet[Activity]:
+    queryset = Activity.objects.filter(kind=kind)
+    return queryset.filter(programme=programme) if programme is not None else queryset.filter(site=True)
 
 
-def figures(programme: Programme | None = None, period: Period | None = None) -> Figures:
-    """The figures over the whole scope and period."""
-    queryset = facts(programme, period)
-    result = _fill(Figures(), queryset.aggregate(**_without_trainers(SUMS)))
-    result.trainers = queryset.aggregate(n=Count("course__course_trainers__user", distinct=True))["n"] or 0
-    result.organisations = _organisations(programme, period).values("organisation_id").distinct().order_by().count()
-    return result
+def _active(kind: str, programme: Programme | None, period: Period) -> tuple[dict[date, int], dict[int, int], int]:
+    """Distinct courses or trainers active per month, per year and over the whole period (from the month bits)."""
+    per_month: dict[date, int] = {}
+    per_year: dict[int, int] = {}
+    masks: dict[int, int] = {}
+    for month in period.months():
+        masks[month.year] = masks.get(month.year, 0) | (1 << (month.month - 1))
+    for year, mask in masks.items():
+        months = [month for month in period.months() if month.year == year]
+        bits = {f"b{m.month}": F("months").bitand(1 << (m.month - 1)) for m in months}
+        counts = (
+            _activity(kind, programme)
+            .filter(year=year)
+            .alias(period_bits=F("months").bitand(mask), **bits)
+            .aggregate(
+                year_total=Count("pk", filter=Q(period_bits__gt=0)),
+                **{f"m{m.month}": Count("pk", filter=Q(**{f"b{m.month}__gt": 0})) for m in months},
+            )
+        )
+        per_year[year] = counts["year_total"] or 0
+        for month in months:
+            per_month[month] = counts[f"m{month.month}"] or 0
+    if len(masks) == 1:
+        total = next(iter(per_year.values()))
+    else:
+        in_period = Case(
+            *[When(year=year, then=F("months").bitand(mask)) for year, mask in masks.items()],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        total = (
+            _activity(kind, programme)
+            .filter(year__in=list(masks))
+            .alias(in_period=in_period)
+            .filter(in_period__gt=0)
+            .aggregate(n=Count("object_id", distinct=True))["n"]
+            or 0
+        )
+    return per_month, per_year, total
 
 
-def trend(programme: Programme | None = None, period: Period | None = None) -> list[Figures]:
-    """The figures per month of the period (months without sessions included, as zeros)."""
-    period = period or Period.recent()
-    queryset = facts(programme, period)
-    by_month = {month: Figures(month=month) for month in period.months()}
-    for row in queryset.values("month").annotate(**_without_trainers(SUMS)).order_by("month"):
-        if row["month"] in by_month:
-            _fill(by_month[row["month"]], row)
-    for row in queryset.values("month").annotate(n=Count("course__course_trainers__user", distinct=True)):
-        if row["month"] in by_month:
-            by_month[row["month"]].trainers = row["n"]
-    for row in (
-        _organisations(programme, period).values("month").annotate(n=Count("organisation", distinct=True)).order_by()
-    ):
-        if row["month"] in by_month:
-            by_month[row["month"]].organisations = row["n"]
-    return list(by_month.values())
-
-
-def per_year(programme: Programme | None = None, period: Period | None = None) -> list[Figures]:
-    """The figures per calendar year (distinct counts, such as courses and trainers, per year)."""
-    queryset = facts(programme, period).annotate(year=TruncYear("month"))
-    years: dict[date, Figures] = {}
-    for row in queryset.values("year").annotate(**_without_trainers(SUMS)).order_by("year"):
-        years[_as_date(row["year"])] = _fill(Figures(month=_as_date(row["year"])), row)
-    for row in queryset.values("year").annotate(n=Count("course__course_trainers__user", distinct=True)):
-        year = _as_date(row["year"])
-        if year in years:
-            years[year].trainers = row["n"]
-    for row in (
-        _organisations(programme, period)
-        .annotate(year=TruncYear("month"))
+def _compute(programme: Programme | None, period: Period) -> tuple[Figures, list[Figures], list[Figures]]:
+    """(total, per month, per year) over a scope and period, from the rollups."""
+    months = {month: Figures(month=month) for month in period.months()}
+    for row in _summaries(programme, period).values("month").annotate(**SUMS).order_by():
+        if row["month"] in months:
+            _fill(months[row["month"]], row)
+    total = Figures()
+    years: dict[int, Figures] = {}
+    for month, figures_of_month in months.items():
+        _add(total, figures_of_month)
+        _add(years.setdefault(month.year, Figures(month=month.replace(month=1))), figures_of_month)
+    for kind, name in ((ActivityKind.COURSE, "courses"), (ActivityKind.TRAINER, "trainers")):
+        per_month, per_year, overall = _active(kind, programme, period)
+        for month, count in per_month.items():
+            setattr(months[month], name, count)
+        for year, count in per_year.items():
+            setattr(years[year], name, count)
+        setattr(total, name, overall)
+    organisations = _organisations(programme, period)
+    for row in organisations.values("month").annotate(n=Count("organisation", distinct=True)).order_by():
+        if row["month"] in months:
+            months[row["month"]].organisations = row["n"]
+    for year_row in (
+        organisations.annotate(year=TruncYear("month"))
         .values("year")
         .annotate(n=Count("organisation", distinct=True))
         .order_by()
     ):
-        year = _as_date(row["year"])
+        year = _as_date(year_row["year"]).year
         if year in years:
-            years[year].organisations = row["n"]
-    return list(years.values())
+            years[year].organisations = year_row["n"]
+    total.organisations = organisations.values("organisation_id").distinct().order_by().count()
+    active_years = [figures for figures in years.values() if figures.sessions]
+    return total, list(months.values()), active_years
+
+
+def figures(programme: Programme | None = None, period: Period | None = None) -> Figures:
+    """The figures over the whole scope and period (default: the last twelve months)."""
+    return _compute(programme, period or Period.recent())[0]
+
+
+def trend(programme: Programme | None = None, period: Period | None = None) -> list[Figures]:
+    """The figures per month of the period (months without sessions included, as zeros)."""
+    return _compute(programme, period or Period.recent())[1]
+
+
+def per_year(programme: Programme | None = None, period: Period | None = None) -> list[Figures]:
+    """The figures per calendar year (distinct counts, such as courses and trainers, per year)."""
+    return _compute(programme, period or Period.recent())[2]
 
 
 def _as_date(value) -> date:
@@ -303,10 +374,11 @@ def dashboard(programme: Programme | None, period: Period) -> dict[str, Any]:
     """Everything a dashboard shows for a scope and period (cached): totals, months, years, assumptions."""
 
     def compute() -> dict[str, Any]:
+        total, months, years = _compute(programme, period)
         return {
-            "total": figures(programme, period),
-            "months": trend(programme, period),
-            "years": per_year(programme, period),
+            "total": total,
+            "months": months,
+            "years": years,
             "assumptions": assumptions_used(programme, period),
         }
 
@@ -330,24 +402,25 @@ class AssumptionUse:
 
 def assumptions_used(programme: Programme | None = None, period: Period | None = None) -> list[AssumptionUse]:
     """Every assumption row behind the figures of this scope and period, with the number of sessions using it."""
-    queryset = facts(programme, period)
-    site_counts = dict(
-        queryset.values_list("site_assumption").annotate(n=Count("pk")).values_list("site_assumption", "n")
-    )
-    price_counts = dict(
-        queryset.filter(price_assumption__isnull=False)
-        .values_list("price_assumption")
-        .annotate(n=Count("pk"))
-        .values_list("price_assumption", "n")
-    )
-    uses = []
-    for row in SiteAssumption.objects.filter(pk__in=[pk for pk in site_counts if pk is not None]).order_by(
-        "valid_from"
+    site_counts: dict[int, int] = {}
+    price_counts: dict[int, int] = {}
+    for site_id, price_id, count in (
+        _summaries(programme, period)
+        .values_list("site_assumption_id", "price_assumption_id")
+        .annotate(n=Sum("sessions"))
+        .values_list("site_assumption_id", "price_assumption_id", "n")
+        .order_by()
     ):
-        uses.append(site_use(row, site_counts[row.pk]))
+        if site_id is not None:
+            site_counts[site_id] = site_counts.get(site_id, 0) + count
+        if price_id is not None:
+            price_counts[price_id] = price_counts.get(price_id, 0) + count
+    uses = [
+        site_use(row, site_counts[row.pk])
+        for row in SiteAssumption.objects.filter(pk__in=list(site_counts)).order_by("valid_from")
+    ]
     prices = PriceAssumption.objects.filter(pk__in=list(price_counts)).select_related("programme", "topic")
-    for price in prices.order_by("valid_from", "pk"):
-        uses.append(price_use(price, price_counts[price.pk]))
+    uses += [price_use(price, price_counts[price.pk]) for price in prices.order_by("valid_from", "pk")]
     return uses
 
 
@@ -451,7 +524,6 @@ def totals(
     """
     if by not in DIMENSIONS or per not in BUCKETS:
         raise ValueError(f"unknown grouping {by}/{per}")
-    session_facts = facts(programme, period)
     rows: dict[tuple[str, date], TotalRow] = {}
 
     def bucket_of(month: date) -> date:
@@ -467,13 +539,17 @@ def totals(
         key = "programme" if by == "programme" else None
         names = dict(Programme.objects.values_list("pk", "name"))
         columns = ["month"] + (["programme"] if key else [])
-        for data in session_facts.values(*columns).annotate(
-            n=Count("pk"),
-            people=Sum("attendees"),
-            minutes=Sum("participant_minutes"),
-            gross_sum=Sum("gross"),
-            participant_sum=Sum("participant_cost"),
-            trainer_sum=Sum("trainer_cost"),
+        for data in (
+            _summaries(programme, period)
+            .values(*columns)
+            .annotate(
+                n=Sum("sessions"),
+                people=Sum("participants"),
+                minutes=Sum("participant_minutes"),
+                gross_sum=Sum("gross"),
+                participant_sum=Sum("participant_cost"),
+                trainer_sum=Sum("trainer_cost"),
+            )
         ):
             if key:
                 group = names.get(data["programme"], "") if data["programme"] else _("Zonder programma")
@@ -553,7 +629,9 @@ def trainer_recognition(person: User) -> Recognition:
     course_ids = list(person.trainer_roles.values_list("course_id", flat=True))
     queryset = SessionFact.objects.filter(course_id__in=course_ids)
     result = Recognition()
-    result.figures = _fill(Figures(), queryset.aggregate(**_without_trainers(SUMS)))
+    totals = queryset.aggregate(**FACT_SUMS)
+    result.figures = _fill(Figures(), totals)
+    result.figures.courses = totals["courses"] or 0
     result.sessions = result.figures.sessions
     result.participants = result.figures.participants
     result.participant_minutes = result.figures.participant_minutes

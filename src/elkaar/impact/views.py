@@ -201,7 +201,8 @@ def savings(request: HttpRequest, export: str | None = None) -> HttpResponse:
     by = cleaned.get("per") or "organisation"
     per = cleaned.get("tijd") or "year"
     rows = stats.totals(by, per, programme, period)
-    assumptions = stats.assumptions_used(programme, period)
+    summary = stats.dashboard(programme, period)
+    assumptions = summary["assumptions"]
     if export == "csv":
         header = [
             str(stats.DIMENSIONS[by]),
@@ -249,7 +250,7 @@ def savings(request: HttpRequest, export: str | None = None) -> HttpResponse:
             "by_label": stats.DIMENSIONS[by],
             "keep": [("programma", programme.slug)] if programme else [],
             "assumptions": assumptions,
-            "total": stats.figures(programme, period),
+            "total": summary["total"],
         },
     )
 
@@ -335,6 +336,7 @@ def ledger(request: HttpRequest, export: str | None = None) -> HttpResponseBase:
     if export == "csv":
         return _ledger_csv(f"elkaar-grootboek-{programme.slug if programme else 'site'}.csv", queryset)
     page = Paginator(queryset, LEDGER_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    summary = stats.dashboard(programme, period)
     return render(
         request,
         "impact/ledger.html",
@@ -344,8 +346,8 @@ def ledger(request: HttpRequest, export: str | None = None) -> HttpResponseBase:
             "period": period,
             "page": page,
             "keep": [("programma", programme.slug)] if programme else [],
-            "total": stats.figures(programme, period),
-            "assumptions": stats.assumptions_used(programme, period),
+            "total": summary["total"],
+            "assumptions": summary["assumptions"],
         },
     )
 

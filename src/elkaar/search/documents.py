@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -170,20 +170,29 @@ class CourseDocuments(DocumentType):
         return Visibility(object_ids=frozenset(own.values_list("pk", flat=True)))
 
     def standing(self, object_ids: Sequence[int], now: datetime) -> dict[int, Standing]:
-        # By course only (the course_id index), then filtered here: a filter on status and start would let the
-        # database prefer the (status, starts_at) index and walk every coming session of the catalogue.
-        session_rows = Session.objects.filter(course_id__in=object_ids).values_list(
-            "course_id", "starts_at", "capacity", "confirmed_count", "status"
-        )
+        if not object_ids:
+            return {}
+        # Raw SQL: this runs for every query over up to 200 candidates. "status || ''" keeps SQLite on the
+        # course_id index rather than the (status, starts_at) index of the whole catalogue.
+        placeholders = ", ".join(["%s"] * len(object_ids))
         sessions: dict[int, list[Any]] = {}
-        for course_id, starts_at, capacity, confirmed, session_status in session_rows:
-            if session_status == SessionStatus.SCHEDULED and starts_at >= now:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT course_id, starts_at, capacity, confirmed_count FROM catalogue_session "  # noqa: S608
+                f"WHERE course_id IN ({placeholders}) AND status || '' = %s AND starts_at >= %s",
+                [*object_ids, SessionStatus.SCHEDULED.value, connection.ops.adapt_datetimefield_value(now)],
+            )
+            for course_id, starts_at, capacity, confirmed in cursor.fetchall():
                 sessions.setdefault(course_id, []).append(
-                    {"starts_at": starts_at, "capacity": capacity, "confirmed_count": confirmed}
+                    {"starts_at": _aware(starts_at), "capacity": capacity, "confirmed_count": confirmed}
                 )
+            cursor.execute(
+                f"SELECT id, status FROM catalogue_course WHERE id IN ({placeholders})",  # noqa: S608
+                list(object_ids),
+            )
+            statuses = dict(cursor.fetchall())
         for coming in sessions.values():
             coming.sort(key=lambda row: row["starts_at"])
-        statuses = dict(Course.objects.filter(pk__in=object_ids).values_list("pk", "status"))
         period_labels = {value: str(label) for value, label in PERIOD_LABELS.items()}
         places_label = str(_("Nog plaatsen vrij"))
         result: dict[int, Standing] = {}
@@ -321,6 +330,13 @@ class PersonDocuments(DocumentType):
 
     def standing(self, object_ids: Sequence[int], now: datetime) -> dict[int, Standing]:
         return {}
+
+
+def _aware(value: datetime | str) -> datetime:
+    """A datetime from a raw query: SQLite gives naive UTC text, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def courses_of_person(user_id: int) -> list[int]:

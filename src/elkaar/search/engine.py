@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Count, Max
@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString
 from elkaar.search import highlight, registry
 from elkaar.search.analysis import Concept, joined, query_words, stem, word_concept, zipf
 from elkaar.search.backends import Match, backend
-from elkaar.search.models import Document, Facet, Statistics, Synonym, Term, Word
+from elkaar.search.models import Document, Statistics, Synonym, Term, Word
 from elkaar.search.ranking import CorpusStats, DocumentText, score_documents
 
 MAX_QUERY_CHARS = 1000  # the rest of a longer query is ignored
@@ -415,18 +415,24 @@ def search(
         filtered_ids, filtered_complete = _retrieve(doc_type, concepts, frequency, filter_where, CANDIDATES)
     all_ids = list(dict.fromkeys([*candidate_ids, *(filtered_ids or [])]))
 
-    rows = [
-        _Candidate(*values)
-        for values in Document.objects.filter(pk__in=all_ids).values_list(
-            "id", "object_id", "title_tokens", "keyword_tokens", "body_tokens", "published_at", "rating_average"
-        )
-    ]
-    documents = {document.pk: document for document in rows}
+    # Raw SQL for the two per-candidate queries: they run on every search, over up to 200 ids.
+    rows: list[_Candidate] = []
     facet_values: dict[int, list[tuple[str, str, str]]] = {}
-    for document_id, name, value, label in Facet.objects.filter(document_id__in=all_ids).values_list(
-        "document_id", "name", "value", "label"
-    ):
-        facet_values.setdefault(document_id, []).append((name, value, label))
+    if all_ids:
+        placeholders = ", ".join(["%s"] * len(all_ids))
+        engine = backend()
+        for pk, object_id, title, keywords, body, published, rating in engine.fetch(
+            "SELECT id, object_id, title_tokens, keyword_tokens, body_tokens, published_at, rating_average "  # noqa: S608
+            f"FROM search_document WHERE id IN ({placeholders})",
+            all_ids,
+        ):
+            rows.append(_Candidate(pk, object_id, title, keywords, body, _aware(published), rating))
+        for document_id, name, value, label in engine.fetch(
+            f"SELECT document_id, name, value, label FROM search_facet WHERE document_id IN ({placeholders})",  # noqa: S608
+            all_ids,
+        ):
+            facet_values.setdefault(document_id, []).append((name, value, label))
+    documents = {document.pk: document for document in rows}
     standing = document_type.standing([document.object_id for document in rows], now)
     for document in rows:
         extra = standing.get(document.object_id)
@@ -583,6 +589,15 @@ def _complete_hits(
         if highlight_results:
             hit.title_html = highlight.mark(title, tokens)
             hit.snippet_html = highlight.snippet(text or summary, tokens)
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """A datetime from a raw query: SQLite gives naive UTC text, PostgreSQL an aware datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _timestamp(value: datetime | None, missing: float) -> float:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from elkaar.search.analysis import index_tokens
@@ -56,12 +56,10 @@ def _render(text: str, spans: list[tuple[int, int]], tokens: set[str]) -> SafeSt
     pieces: list[str] = []
     position = 0
     for start, end in spans:
-        pieces.append(escape(text[position:start]))
         word = text[start:end]
         if tokens and _tokens(word) & tokens:
+            pieces.append(escape(text[position:start]))
             pieces.append(f"<mark>{escape(word)}</mark>")
-        else:
-            pieces.append(escape(word))
-        position = end
+            position = end
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))  # noqa: S308 - built from escaped pieces only
