@@ -51,6 +51,9 @@ KIND_COLOURS: dict[str, str] = {
 SIZE = 760
 CENTRE = SIZE / 2
 RADIUS = 250
+MARGIN = 210  # room for the names around the circle
+LEGEND_TOP = MARGIN + 20  # below the circle and its names
+LEGEND_HEIGHT = 110
 MAX_EDGES_DRAWN = 400
 MAX_LABELS = 60
 TOP = 10
@@ -265,36 +268,53 @@ def svg(network: Network, chart_id: str = "kennisnetwerk") -> SafeString:
             )
         )
         if node.id in labelled:
+            # Names run outward along the radius, turned upright on the left half, so they never overlap a node.
             outside = RADIUS + radius + 6
             x = round(CENTRE + outside * math.cos(node.angle), 1)
-            y = round(CENTRE + outside * math.sin(node.angle) + 4, 1)
-            anchor = "start" if math.cos(node.angle) >= 0 else "end"
+            y = round(CENTRE + outside * math.sin(node.angle), 1)
+            degrees = math.degrees(node.angle)
+            right = math.cos(node.angle) >= 0
+            rotation = round(degrees if right else degrees + 180, 1)
             name = node.name if len(node.name) <= 34 else node.name[:33] + "…"
             parts.append(
-                format_html('<text x="{}" y="{}" text-anchor="{}" fill="#1b1b1b">{}</text>', x, y, anchor, name)
+                format_html(
+                    '<text x="{}" y="{}" text-anchor="{}" dominant-baseline="middle" transform="rotate({} {} {})" '
+                    'fill="#1b1b1b">{}</text>',
+                    x,
+                    y,
+                    "start" if right else "end",
+                    rotation,
+                    x,
+                    y,
+                    name,
+                )
             )
-    legend_y = 20
+    legend_y = SIZE + LEGEND_TOP
     for kind in KIND_ORDER:
         if not any(node.kind == kind for node in network.nodes):
             continue
         parts.append(
             format_html(
-                '<rect x="10" y="{}" width="12" height="12" fill="{}"></rect>'
-                '<text x="28" y="{}" fill="#1b1b1b">{}</text>',
+                '<rect x="{}" y="{}" width="12" height="12" fill="{}"></rect>'
+                '<text x="{}" y="{}" fill="#1b1b1b">{}</text>',
+                -MARGIN + 6,
                 legend_y - 10,
                 KIND_COLOURS[kind],
+                -MARGIN + 24,
                 legend_y,
                 OrganisationKind(kind).label,
             )
         )
-        legend_y += 18
+        legend_y += 16
     return format_html(
-        '<svg class="impact-network" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="-140 0 {width} {size}" '
+        '<svg class="impact-network" role="img" aria-labelledby="{id}-title {id}-desc" '
+        'viewBox="{start} {start} {width} {height}" '
         'width="100%" font-size="11" font-family="inherit" preserveAspectRatio="xMidYMid meet">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
         id=chart_id,
-        width=SIZE + 280,
-        size=SIZE,
+        start=-MARGIN,
+        width=SIZE + 2 * MARGIN,
+        height=SIZE + 2 * MARGIN + LEGEND_HEIGHT,
         title=_("Kennisnetwerk: wie leert van wie"),
         desc=describe(network),
         body=mark_safe("".join(parts)),  # noqa: S308 (each part built by format_html or fixed text)

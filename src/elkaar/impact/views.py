@@ -81,10 +81,13 @@ def _dashboard(programme: Programme | None, form: PeriodForm) -> dict:
         "months": months,
         "years": data["years"],
         "charts": [
-            charts.column_chart(
-                prefix + chart_id,
+            (
                 title,
-                [charts.Point(_month_label(month.month), value(month), text(month)) for month in months],
+                charts.column_chart(
+                    prefix + chart_id,
+                    title,
+                    [charts.Point(_month_label(month.month), value(month), text(month)) for month in months],
+                ),
             )
             for chart_id, title, value, text in chart_specs
         ],
