@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import browser, new_page, page  # noqa: F401 - the browser fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +20,14 @@ def two_topics(db):
     return woo, archive
 
 
-def test_results_page_has_no_accessibility_violations(page, two_topics):  # noqa: F811
+def test_results_page_has_no_accessibility_violations(page, two_topics):
     page.goto("/zoeken/?q=woo")
 
     expect(page.locator("#results-heading")).to_have_text("2 resultaten")
     assert_accessible(page)
 
 
-def test_facet_updates_results_in_place(page, two_topics):  # noqa: F811
+def test_facet_updates_results_in_place(page, two_topics):
     woo, _archive = two_topics
     page.goto("/zoeken/?q=woo")
     page.evaluate("window.stillTheSamePage = true")
@@ -40,7 +39,7 @@ def test_facet_updates_results_in_place(page, two_topics):  # noqa: F811
     assert f"topic={woo.slug}" in page.url
 
 
-def test_facet_works_without_javascript(new_page, two_topics):  # noqa: F811
+def test_facet_works_without_javascript(new_page, two_topics):
     plain = new_page(javascript=False)
     plain.goto("/zoeken/?q=woo")
 
