@@ -230,16 +230,21 @@ def correct_word(word: str, doc_type: str) -> str:
     for longer words one up to two edits away among the trigram look-alikes."""
     if len(word) < 4 or not word.isalpha() or len(word) > 40 or zipf(word) >= COMMON_WORD_ZIPF:
         return ""
-    one_edit = list(Word.objects.filter(doc_type=doc_type, word__in=_edits(word)).values_list("word", "document_count"))
-    if one_edit:
-        return max(one_edit, key=lambda item: (item[1], item[0]))[0]
-    if len(word) < 8:
-        return ""
+    engine = backend()
+    if engine.vendor != "postgresql":
+        # SQLite: every word one edit away, looked up at once (its trigram index needs longer words).
+        one_edit = list(
+            Word.objects.filter(doc_type=doc_type, word__in=_edits(word)).values_list("word", "document_count")
+        )
+        if one_edit:
+            return max(one_edit, key=lambda item: (item[1], item[0]))[0]
+        if len(word) < 8:
+            return ""
+    limit = 1 if len(word) < 8 else 2
     found = [
-        (distance(word, candidate), -count, candidate)
-        for candidate, count in backend().similar_words(doc_type, word, 30)
+        (distance(word, candidate), -count, candidate) for candidate, count in engine.similar_words(doc_type, word, 30)
     ]
-    found = [item for item in found if item[0] <= 2]
+    found = [item for item in found if item[0] <= limit]
     return min(found)[2] if found else ""
 
 

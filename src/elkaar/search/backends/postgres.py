@@ -45,6 +45,14 @@ class PostgresBackend(Backend):
             f"SELECT d.id FROM search_document d, to_tsquery('simple', %s) AS q(query) "  # noqa: S608 - conditions are our own SQL; values go as parameters
             f"WHERE {column} @@ q.query AND {conditions} ORDER BY {ordering} LIMIT %s"
         )
+        if head_only and order != "rank":
+            # The small head_tsv is cheap to recheck: collect every match through the GIN index and sort those,
+            # rather than let the planner walk the primary key backwards through every document.
+            sql = (
+                "WITH matches AS MATERIALIZED (SELECT d.id FROM search_document d, "  # noqa: S608 - as above
+                f"to_tsquery('simple', %s) AS q(query) WHERE d.head_tsv @@ q.query AND {conditions}) "
+                "SELECT id FROM matches ORDER BY id DESC LIMIT %s"
+            )
         return [row[0] for row in self.fetch(sql, [tsquery_text(match), *params, limit])]
 
     def similar_words(self, doc_type: str, word: str, limit: int) -> list[tuple[str, int]]:
@@ -63,5 +71,5 @@ class PostgresBackend(Backend):
         return [(row[0], row[1]) for row in self.fetch(sql, [doc_type, escaped + "%", limit])]
 
     def after_rebuild(self) -> None:
-        self.execute("ANALYZE search_document")
-        self.execute("ANALYZE search_word")
+        # Fresh statistics for the planner (all tables: the catalogue may just have been loaded in bulk too).
+        self.execute("ANALYZE")

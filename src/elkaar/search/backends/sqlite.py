@@ -71,4 +71,4 @@ class SqliteBackend(Backend):
 
     def after_rebuild(self) -> None:
         self.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608 - a constant
-        self.execute("ANALYZE search_document")
+        self.execute("ANALYZE")
