@@ -66,7 +66,7 @@ def topic(db):
 @pytest.fixture
 def course(alice, topic):
     return factories.CourseFactory(
-        title="Woo-verzoeken afhandelen", organisation=alice.organisation, trainers=[alice], topics=[topic]
+        title="Woo-verzoeken behandelen", organisation=alice.organisation, trainers=[alice], topics=[topic]
     )
 
 

@@ -109,7 +109,7 @@ def test_session_cookie_patch_without_csrf_token_gives_403(alice, course):
 
     assert response.status_code == 403
     course.refresh_from_db()
-    assert course.title == "Woo-verzoeken afhandelen"
+    assert course.title == "Woo-verzoeken behandelen"
 
 
 def test_session_cookie_write_with_csrf_token_succeeds(alice, topic):

@@ -37,7 +37,7 @@ def test_list_courses_item_has_every_documented_field(anonymous, course, session
 
     assert item["id"] == course.pk
     assert item["external_id"] == "OWN-1"
-    assert item["title"] == "Woo-verzoeken afhandelen"
+    assert item["title"] == "Woo-verzoeken behandelen"
     assert item["slug"] == course.slug
     assert item["description"] == "Eerst **dit**.\n\n<script>alert(1)</script>"
     assert (
@@ -99,11 +99,11 @@ def test_list_courses_answers_the_same_number_of_queries_for_more_courses(
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"topic": "wet-open-overheid"}, ["Woo-verzoeken afhandelen"]),
+        ({"topic": "wet-open-overheid"}, ["Woo-verzoeken behandelen"]),
         ({"topic": "jeugdzorg"}, ["Jeugdzorg in de wijk"]),
         ({"format": "op locatie"}, ["Jeugdzorg in de wijk"]),
         ({"organisation": "ministerie-van-bzk"}, ["Jeugdzorg in de wijk"]),
-        ({"organisation_kind": "gemeente"}, ["Woo-verzoeken afhandelen"]),
+        ({"organisation_kind": "gemeente"}, ["Woo-verzoeken behandelen"]),
         ({"programme": "sociaal-domein"}, ["Jeugdzorg in de wijk"]),
         ({"external_id": "BZK-7"}, ["Jeugdzorg in de wijk"]),
         ({"topic": "onbekend"}, []),
@@ -199,7 +199,7 @@ def test_get_course_published_for_every_role(api_as, course, role):
     response = api_as(role).get(f"/courses/{course.pk}")
 
     assert response.status_code == 200
-    assert response.json()["title"] == "Woo-verzoeken afhandelen"
+    assert response.json()["title"] == "Woo-verzoeken behandelen"
 
 
 @pytest.mark.parametrize(
@@ -488,7 +488,7 @@ def test_update_course_changes_only_the_fields_sent(api_as, course, topic):
     assert response.status_code == 200
     body = response.json()
     assert body["summary"] == "Nieuwe samenvatting"
-    assert body["title"] == "Woo-verzoeken afhandelen"
+    assert body["title"] == "Woo-verzoeken behandelen"
     assert [t["name"] for t in body["topics"]] == ["Projectmanagement"]
     assert body["external_id"] == "X-9"
 

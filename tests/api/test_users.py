@@ -25,7 +25,7 @@ def test_get_user_trainer_profile_for_every_role(api_as, alice, course, draft, r
     assert body["job_title"] == "Adviseur informatiebeheer"
     assert body["bio"] == "Tien jaar Woo-verzoeken."
     assert body["organisation"]["name"] == "Gemeente Utrecht"
-    assert [c["title"] for c in body["courses"]] == ["Woo-verzoeken afhandelen"]  # never the draft
+    assert [c["title"] for c in body["courses"]] == ["Woo-verzoeken behandelen"]  # never the draft
     assert body["expertise"] == ({"topics": [], "keywords": []} if role == "alice" else None)  # no opt-in
     assert "email" not in body
 

@@ -26,7 +26,7 @@ def ended(db):
     organisation = factories.OrganisationFactory(name="Gemeente Zwolle", domain="zwolle.nl")
     trainer = factories.UserFactory(email="tara@zwolle.nl", name="Tara Trainer", organisation=organisation)
     course = factories.CourseFactory(
-        title="Woo-verzoeken afhandelen",
+        title="Woo-verzoeken behandelen",
         organisation=organisation,
         trainers=[trainer],
         topics=[factories.TopicFactory(name="Wet open overheid")],
@@ -56,7 +56,7 @@ def _group(page: Page, legend: str) -> Locator:
 def test_attendee_fills_in_the_evaluation_with_the_keyboard_only(page, ended):
     invitation = Invitation.objects.get(user=ended["attendees"][0])
     page.goto(invitation.get_absolute_url())
-    expect(page.get_by_role("heading", level=1)).to_have_text("Evaluatie van Woo-verzoeken afhandelen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Evaluatie van Woo-verzoeken behandelen")
     assert_accessible(page)
 
     # Satisfaction 4: Tab into the first radio group, Space picks 1, the arrow keys move the choice along.

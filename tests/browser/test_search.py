@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def two_topics(db):
     woo = factories.TopicFactory(name="Wet open overheid")
     archive = factories.TopicFactory(name="Archiveren")
-    factories.CourseFactory(title="Woo-verzoeken afhandelen", topics=[woo])
+    factories.CourseFactory(title="Woo-verzoeken behandelen", topics=[woo])
     factories.CourseFactory(title="Woo en het archief", topics=[archive])
     return woo, archive
 

@@ -244,7 +244,7 @@ def _edit_data(course, **changes) -> dict:
 
 def test_edit_course_by_trainer_saves_changes(as_alice, course):
     response = as_alice.get(f"/cursussen/{course.pk}/bewerken/")
-    assert 'value="Woo-verzoeken afhandelen"' in response.content.decode()
+    assert 'value="Woo-verzoeken behandelen"' in response.content.decode()
 
     response = as_alice.post(f"/cursussen/{course.pk}/bewerken/", _edit_data(course, title="Woo in de praktijk"))
 
@@ -261,7 +261,7 @@ def test_edit_course_with_error_keeps_input(as_alice, course):
     assert response.status_code == 200
     assert "duration_minutes" in response.context["form"].errors
     assert 'value="Nieuw"' in response.content.decode()
-    assert Course.objects.get(pk=course.pk).title == "Woo-verzoeken afhandelen"
+    assert Course.objects.get(pk=course.pk).title == "Woo-verzoeken behandelen"
 
 
 def test_edit_course_audience_kinds(as_alice, course):
@@ -293,7 +293,7 @@ def test_edit_course_by_others_is_forbidden(request, client, course, who):
     post = client.post(f"/cursussen/{course.pk}/bewerken/", _edit_data(course, title="Gekaapt"))
 
     assert (get.status_code, post.status_code) == (403, 403)
-    assert Course.objects.get(pk=course.pk).title == "Woo-verzoeken afhandelen"
+    assert Course.objects.get(pk=course.pk).title == "Woo-verzoeken behandelen"
 
 
 def test_edit_draft_course_by_carol_is_not_found(as_carol, course):

@@ -293,7 +293,7 @@ def test_importer_programme_manager_cannot_update_a_course_of_someone_else(pam, 
     )
 
     course.refresh_from_db()
-    assert course.title == "Woo-verzoeken afhandelen"
+    assert course.title == "Woo-verzoeken behandelen"
     assert [(error.line, error.messages) for error in report.errors] == [
         (1, ["Je mag deze bestaande cursus niet bijwerken."])
     ]

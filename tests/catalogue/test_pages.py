@@ -29,7 +29,7 @@ def test_course_list_shows_published_courses_only(client, course, alice):
     response = client.get("/cursussen/")
 
     assert response.status_code == 200
-    assert _titles(response) == ["Woo-verzoeken afhandelen"]
+    assert _titles(response) == ["Woo-verzoeken behandelen"]
     assert "1 cursus gevonden" in response.content.decode()
 
 
@@ -61,7 +61,7 @@ def test_course_list_filters_on_topic(client, course, topic):
 
     response = client.get(f"/cursussen/?topic={topic.slug}")
 
-    assert _titles(response) == ["Woo-verzoeken afhandelen"]
+    assert _titles(response) == ["Woo-verzoeken behandelen"]
 
 
 def test_course_list_filters_on_format(client, course):
@@ -79,7 +79,7 @@ def test_course_list_filters_on_organisation_kind_and_organisation(client, cours
     by_organisation = client.get(f"/cursussen/?organisation={course.organisation.slug}")
 
     assert _titles(by_kind) == ["Van het ministerie"]
-    assert _titles(by_organisation) == ["Woo-verzoeken afhandelen"]
+    assert _titles(by_organisation) == ["Woo-verzoeken behandelen"]
 
 
 def test_course_list_filters_on_dates_of_coming_sessions(client, course):
@@ -127,7 +127,7 @@ def test_course_list_with_bad_filter_values_shows_errors_not_500(client, course)
     response = client.get("/cursussen/?from=gisteren&format=per+post&page=abc&organisation=nergens")
 
     assert response.status_code == 200
-    assert _titles(response) == ["Woo-verzoeken afhandelen"]
+    assert _titles(response) == ["Woo-verzoeken behandelen"]
     assert set(response.context["form"].errors) == {"from", "format", "organisation"}
 
 
@@ -142,7 +142,7 @@ def test_course_list_searches_words_in_title_and_summary(client, course):
 
     response = client.get("/cursussen/?q=woo")
 
-    assert _titles(response) == ["Woo-verzoeken afhandelen"]
+    assert _titles(response) == ["Woo-verzoeken behandelen"]
 
 
 def test_course_list_pages_by_twenty(client, db):
@@ -206,7 +206,7 @@ def test_course_list_closed_catalogue_open_to_colleagues(as_carol, course, setti
 
     response = as_carol.get("/cursussen/")
 
-    assert _titles(response) == ["Woo-verzoeken afhandelen"]
+    assert _titles(response) == ["Woo-verzoeken behandelen"]
 
 
 # --- a course -------------------------------------------------------------------------------------------------------

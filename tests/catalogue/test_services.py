@@ -248,7 +248,7 @@ def test_course_changes_by_others_are_refused(request, course, who, change):
         change(user, course)
 
     course.refresh_from_db()
-    assert course.title == "Woo-verzoeken afhandelen"
+    assert course.title == "Woo-verzoeken behandelen"
     assert course.status == CourseStatus.PUBLISHED
     assert course.sessions.count() == 0
     assert course.course_trainers.count() == 1

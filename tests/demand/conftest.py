@@ -37,7 +37,7 @@ def woo_course(alice, topic):
     alice.expertise_keywords = "Woo-verzoeken, lakken, openbaarmaking"
     alice.save()
     return factories.CourseFactory(
-        title="Woo-verzoeken afhandelen",
+        title="Woo-verzoeken behandelen",
         summary="Van ontvangst tot besluit: een Woo-verzoek binnen de termijn afhandelen.",
         description="Je leert hoe je een Woo-verzoek registreert, beoordeelt, lakt en op tijd beslist.",
         organisation=alice.organisation,
@@ -51,8 +51,8 @@ def other_courses(db):
     """Courses on other subjects, so that matching has something to tell apart."""
     taught = [
         ("Projectmanagement voor beginners", "Projecten plannen en leiden.", "Planning, risico's en stakeholders."),
-        ("Excel: draaitabellen in een uur", "Gegevens samenvatten in Excel.", "Draaitabellen en grafieken maken."),
-        ("Het keukentafelgesprek", "Gesprekken voeren in de Wmo.", "Hoe voer je een goed keukentafelgesprek?"),
+        ("Draaitabellen in Excel, snel geleerd", "Gegevens samenvatten in Excel.", "Draaitabellen en grafieken maken."),
+        ("Goede keukentafelgesprekken voeren", "Gesprekken voeren in de Wmo.", "Hoe voer je een goed keukentafelgesprek?"),
     ]
     return [
         factories.CourseFactory(title=title, summary=summary, description=description)

@@ -95,7 +95,7 @@ def _publish_woo_course(alice, topic) -> object:
     return catalogue_services.create_course(
         alice,
         topics=[topic],
-        title="Woo-verzoeken afhandelen in de praktijk",
+        title="Woo-verzoeken behandelen in de praktijk",
         summary="Een Woo-verzoek binnen de termijn afhandelen, van ontvangst tot besluit.",
         description="Je leert Woo-verzoeken registreren, beoordelen, lakken en op tijd beslissen.",
         first_session=catalogue_services.SessionData(
@@ -155,7 +155,7 @@ def test_others_hear_of_course_only_after_the_window(seconded, carol, alice, top
         alice,
         seconded,
         topics=[topic],
-        title="Woo-verzoeken afhandelen in de praktijk",
+        title="Woo-verzoeken behandelen in de praktijk",
         summary="Een Woo-verzoek binnen de termijn afhandelen, van ontvangst tot besluit.",
         description="Je leert Woo-verzoeken registreren, beoordelen, lakken en op tijd beslissen.",
         first_session=catalogue_services.SessionData(

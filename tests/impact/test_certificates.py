@@ -27,7 +27,7 @@ def test_participation_certificate_says_what_happened(bob, bob_attended):
         "kind": "participation",
         "holder": "Bob Deelnemer",
         "holder_organisation": "Gemeente Utrecht",
-        "course": "Woo-verzoeken afhandelen",
+        "course": "Woo-verzoeken behandelen",
         "offered_by": "Gemeente Utrecht",
         "date": "2025-09-16",
         "start": "13:30",
@@ -92,7 +92,7 @@ def test_verification_shows_a_genuine_certificate_to_anyone(client, bob, bob_att
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Echt." in content and "Bob Deelnemer" in content and "Woo-verzoeken afhandelen" in content
+    assert "Echt." in content and "Bob Deelnemer" in content and "Woo-verzoeken behandelen" in content
 
 
 def test_verification_of_a_made_up_code_fails(client, bob, bob_attended):
@@ -150,7 +150,7 @@ def test_trainer_statement_lists_what_was_taught(as_alice, alice, bob_attended):
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     certificate = Certificate.objects.get(kind=CertificateKind.TRAINER)
     assert (certificate.content["sessions"], certificate.content["participants"]) == (1, 1)
-    assert certificate.content["courses"][0]["title"] == "Woo-verzoeken afhandelen"
+    assert certificate.content["courses"][0]["title"] == "Woo-verzoeken behandelen"
     assert certificates.is_genuine(certificate)
 
 

@@ -36,7 +36,7 @@ def test_portfolio_shows_what_i_learned(as_bob, history):
     response = as_bob.get(PORTFOLIO)
 
     learned = response.context["portfolio"].learned
-    assert [(item.course, item.hours) for item in learned] == [("Woo-verzoeken afhandelen", "2")]
+    assert [(item.course, item.hours) for item in learned] == [("Woo-verzoeken behandelen", "2")]
     assert response.context["portfolio"].taught == []
 
 
@@ -57,7 +57,7 @@ def test_portfolio_json_export(as_bob, history):
     assert response["Content-Type"] == "application/json"
     assert data["name"] == "Bob Deelnemer"
     assert [(item["date"], item["course"], item["hours"]) for item in data["learned"]] == [
-        ("2025-02-04", "Woo-verzoeken afhandelen", 2.0)
+        ("2025-02-04", "Woo-verzoeken behandelen", 2.0)
     ]
     assert data["totals"]["sessions_attended"] == 1
 

@@ -137,7 +137,7 @@ def test_search_shows_unpublished_courses_to_admin(make_course, admin_user):
 def test_search_counts_facets(make_course, woo):
     other = factories.TopicFactory(name="Archiveren")
     make_course("Woo en archief", topics=[woo, other])
-    make_course("Woo-verzoeken afhandelen", topics=[woo])
+    make_course("Woo-verzoeken behandelen", topics=[woo])
 
     results = engine.search("woo")
 
@@ -148,7 +148,7 @@ def test_search_counts_facets(make_course, woo):
 def test_search_filters_on_facet_and_keeps_other_values_countable(make_course, woo):
     other = factories.TopicFactory(name="Archiveren")
     make_course("Woo en archief", topics=[other])
-    make_course("Woo-verzoeken afhandelen", topics=[woo])
+    make_course("Woo-verzoeken behandelen", topics=[woo])
 
     results = engine.search("woo", filters={"topic": [other.slug]})
 
@@ -256,7 +256,7 @@ def test_search_people_finds_trainer_by_course_taught(make_course):
 
 
 def test_related_finds_courses_for_a_long_request(make_course):
-    make_course("Woo-verzoeken afhandelen", description="Termijnen halen en goed lakken.")
+    make_course("Woo-verzoeken behandelen", description="Termijnen halen en goed lakken.")
     make_course("Excel basis")
     text = (
         "Ons team krijgt sinds een half jaar veel meer Woo-verzoeken binnen. We halen de termijnen niet en "
@@ -265,7 +265,7 @@ def test_related_finds_courses_for_a_long_request(make_course):
 
     hits = engine.related(text, "course")
 
-    assert [hit.title for hit in hits] == ["Woo-verzoeken afhandelen"]
+    assert [hit.title for hit in hits] == ["Woo-verzoeken behandelen"]
     assert hits[0].score > 0
 
 
