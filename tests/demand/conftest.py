@@ -52,7 +52,11 @@ def other_courses(db):
     taught = [
         ("Projectmanagement voor beginners", "Projecten plannen en leiden.", "Planning, risico's en stakeholders."),
         ("Draaitabellen in Excel, snel geleerd", "Gegevens samenvatten in Excel.", "Draaitabellen en grafieken maken."),
-        ("Goede keukentafelgesprekken voeren", "Gesprekken voeren in de Wmo.", "Hoe voer je een goed keukentafelgesprek?"),
+        (
+            "Goede keukentafelgesprekken voeren",
+            "Gesprekken voeren in de Wmo.",
+            "Hoe voer je een goed keukentafelgesprek?",
+        ),
     ]
     return [
         factories.CourseFactory(title=title, summary=summary, description=description)
