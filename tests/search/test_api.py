@@ -54,5 +54,7 @@ def test_api_search_survives_nasty_query(client, course):
     assert (response.status_code, response.json()["count"]) == (200, 0)
 
 
-def test_api_suggestions(client, course):
-    assert client.get(f"{URL}/suggestions", {"q": "afh"}).json() == {"suggestions": ["afhandelen"]}
+def test_api_suggestions(client, alice):
+    factories.CourseFactory(title="Klachten afhandelen", organisation=alice.organisation, trainers=[alice])
+
+    assert client.get(f"{URL}/suggestions", {"q": "klachten afh"}).json() == {"suggestions": ["klachten afhandelen"]}
