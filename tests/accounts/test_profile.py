@@ -214,7 +214,10 @@ def test_profile_edit_page_shows_current_values(as_bob, bob, topic):
     assert 'value="Bob Deelnemer"' in page
     assert topic.name in page
     assert "Collega&#x27;s mogen mij vinden als expert" in page
-    assert '<legend class="utrecht-form-fieldset__legend">Onderwerpen waar je veel van weet</legend>' in page
+    assert (
+        'utrecht-form-fieldset__legend--html-legend">Onderwerpen waar je veel van weet '
+        '<span class="utrecht-form-label__optional">(niet verplicht)</span></legend>'
+    ) in page
 
 
 @pytest.mark.django_db

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
+from elkaar.api.api import _invalid_params
 from tests.api.conftest import problem
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,19 @@ def test_success_carries_api_version_header(course):
 
     assert response.status_code == 200
     assert response["API-Version"] == "1.0.0"
+
+
+@pytest.mark.parametrize(
+    ("language", "length", "reason"),
+    [
+        ("nl", 1, "Moet minstens 1 teken lang zijn."),
+        ("nl", 3, "Moet minstens 3 tekens lang zijn."),
+        ("en", 1, "Must be at least 1 character long."),
+        ("en", 3, "Must be at least 3 characters long."),
+    ],
+)
+def test_counted_reasons_take_the_singular_or_plural_of_their_number(language, length, reason):
+    error = {"type": "string_too_short", "loc": ("body", "title"), "ctx": {"min_length": length}}
+
+    with translation.override(language):
+        assert _invalid_params([error]) == [{"name": "title", "reason": reason}]

@@ -111,7 +111,7 @@ def test_missing_answers_are_summarised_and_reachable_by_keyboard(page, ended):
     page.keyboard.press("Enter")
 
     summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("Nog niet alles is goed ingevuld")
+    expect(summary).to_contain_text("Controleer wat je hebt ingevuld")
     assert_accessible(page)
     first_error = summary.get_by_role("link").first
     _tab_to(page, first_error)

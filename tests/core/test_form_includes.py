@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 
 class ExampleForm(forms.Form):
@@ -50,12 +51,17 @@ def test_field_renders_a_checkbox_group_as_a_fieldset_with_legend():
     assert html.count('type="checkbox"') == 2
 
 
-def test_field_puts_a_single_checkbox_inside_its_label():
-    html = _field(ExampleForm(), "findable")
+def test_field_puts_a_single_checkbox_before_its_label_with_description_and_error():
+    form = ExampleForm(data={"title": "Woo", "topics": ["a"], "findable": "on"})
+    form.add_error("findable", "Eerst een onderwerp kiezen.")
 
-    label_start = html.index('<label class="utrecht-form-label utrecht-form-label--checkbox" for="id_findable">')
-    assert label_start < html.index('type="checkbox"') < html.index("</label>")
-    assert 'aria-describedby="id_findable_helptext"' in html
+    html = _field(form, "findable")
+
+    label = 'utrecht-form-label--checkbox" for="id_findable">Vindbaar als expert</label>'
+    assert html.index('type="checkbox"') < html.index(label)
+    assert 'aria-describedby="id_findable_helptext id_findable_error"' in html
+    assert 'class="utrecht-checkbox utrecht-checkbox--html-input"' in html
+    assert 'id="id_findable_error"' in html
 
 
 def test_error_summary_links_every_error_to_its_field():
@@ -78,3 +84,67 @@ def test_error_summary_is_empty_without_errors(data):
     html = render_to_string("core/includes/form_errors.html", {"form": form})
 
     assert html.strip() == ""
+
+
+class ChoiceForm(forms.Form):
+    language = forms.ChoiceField(
+        label="Taal", choices=[("nl", "Nederlands"), ("en", "English")], widget=forms.RadioSelect
+    )
+    email = forms.EmailField(
+        label="E-mail",
+        required=False,
+        widget=forms.EmailInput(
+            attrs={"class": "utrecht-textbox utrecht-textbox--html-input", "placeholder": "x@y.nl"}
+        ),
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+
+
+def test_field_renders_radio_buttons_with_a_label_per_option():
+    html = _field(ChoiceForm(), "language")
+
+    assert html.count('class="utrecht-form-field utrecht-form-field--radio"') == 2
+    assert 'class="utrecht-radio-button utrecht-radio-button--html-input" id="id_language_0"' in html
+    assert '<label class="utrecht-form-label utrecht-form-label--radio" for="id_language_1">English</label>' in html
+
+
+def test_field_gives_inputs_their_utrecht_class_once_and_no_placeholder():
+    form = ChoiceForm(data={"email": "geen adres"})
+    form.is_valid()
+
+    html = _field(form, "email")
+
+    assert 'class="utrecht-textbox utrecht-textbox--html-input utrecht-textbox--invalid"' in html
+    assert "placeholder" not in html
+    assert 'class="utrecht-textarea utrecht-textarea--html-textarea"' in _field(ExampleForm(), "bio")
+
+
+def test_filter_forms_can_leave_out_the_optional_mark():
+    html = render_to_string("core/includes/field.html", {"field": ExampleForm()["bio"], "hide_optional": True})
+
+    assert "niet verplicht" not in html
+
+
+def test_field_escapes_help_text_unless_the_form_marked_it_safe():
+    form = ExampleForm()
+    form.fields["title"].help_text = "<b>vet</b>"
+    form.fields["bio"].help_text = mark_safe("<ul><li>Regel</li></ul>")
+
+    assert "&lt;b&gt;vet&lt;/b&gt;" in _field(form, "title")
+    assert "<ul><li>Regel</li></ul>" in _field(form, "bio")
+
+
+def test_error_summary_lists_the_errors_of_several_forms_with_unique_heading_ids():
+    first, second = ExampleForm(data={}, prefix="cursus"), ChoiceForm(data={"language": "fr"}, prefix="sessie")
+    for form in (first, second):
+        form.is_valid()
+
+    html = render_to_string("core/includes/form_errors.html", {"forms": [first, second]})
+
+    assert html.count('role="alert"') == 1
+    assert 'aria-labelledby="error-summary-heading-cursus"' in html
+    assert 'href="#id_cursus-title"' in html
+    assert 'href="#id_sessie-language_0"' in html
+    # A hidden field has nothing to link to: its error is listed as text.
+    assert "<li>Dit veld is verplicht.</li>" in html
+    assert 'href="#id_sessie-token"' not in html

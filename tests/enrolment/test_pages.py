@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +18,10 @@ from elkaar.catalogue.models import Audience, Session, SessionStatus
 from elkaar.enrolment import services
 from elkaar.enrolment.models import Attendance, CalendarFeed, Registration, RegistrationStatus
 from tests import factories
+
+
+def _notices(response) -> list[str]:
+    return [str(notice) for notice in get_messages(response.wsgi_request)]
 
 
 def _body(response) -> str:
@@ -432,6 +437,19 @@ def test_message_page_sends_to_participants(as_alice, registered, small_session,
     (message,) = mail.outbox
     assert message.to == ["bob@utrecht.nl"]
     assert "Zaal 5" in message.subject
+    assert _notices(response) == ["Je bericht is verstuurd aan 1 persoon."]
+
+
+def test_message_page_counts_several_participants_in_the_plural(
+    as_alice, colleagues, small_session, after_commit, django_capture_on_commit_callbacks
+):
+    [after_commit(services.register, p, small_session) for p in colleagues(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_alice.post(
+            f"/bijeenkomsten/{small_session.pk}/bericht/", {"subject": "Zaal 5", "body": "Zaal 5."}
+        )
+
+    assert _notices(response) == ["Je bericht is verstuurd aan 2 mensen."]
 
 
 def test_message_page_without_body_shows_error(as_alice, small_session):

@@ -51,7 +51,7 @@ def test_ask_with_empty_text_shows_the_error(as_carol, course):
     response = as_carol.post(reverse("feedback:ask", args=[course.pk]), {"ask-text": ""})
 
     assert response.status_code == 200
-    assert "Nog niet alles is goed ingevuld" in response.content.decode()
+    assert "Controleer wat je hebt ingevuld" in response.content.decode()
     assert CourseQuestion.objects.count() == 0
 
 
@@ -93,7 +93,7 @@ def test_answer_with_empty_text_shows_error(as_bob, carol, course):
     response = as_bob.post(reverse("feedback:answer_question", args=[question.pk]), {"answer-text": " "})
 
     assert response.status_code == 400
-    assert "Nog niet alles is goed ingevuld" in response.content.decode()
+    assert "Controleer wat je hebt ingevuld" in response.content.decode()
 
 
 def test_best_answer_chosen_by_asker_comes_first(as_carol, alice, bob, carol, course):

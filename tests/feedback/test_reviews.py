@@ -119,7 +119,7 @@ def test_review_page_with_errors_keeps_input_and_shows_them(as_bob, course, bob_
     response = as_bob.post(reverse("feedback:review", args=[course.pk]), {"review-rating": "", "review-text": "Tekst."})
 
     assert response.status_code == 200
-    assert "Nog niet alles is goed ingevuld" in response.content.decode()
+    assert "Controleer wat je hebt ingevuld" in response.content.decode()
     assert "Tekst." in response.content.decode()
     assert Review.objects.count() == 0
 

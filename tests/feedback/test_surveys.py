@@ -8,6 +8,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
@@ -240,7 +241,7 @@ def test_answer_page_missing_required_answers_shows_errors_and_stores_nothing(cl
     response = client.post(reverse("feedback:answer", args=[invitations[0].token]), fields)
 
     assert response.status_code == 400
-    assert "Nog niet alles is goed ingevuld" in response.content.decode()
+    assert "Controleer wat je hebt ingevuld" in response.content.decode()
     assert Response.objects.count() == 0
     invitations[0].refresh_from_db()
     assert invitations[0].responded is False
@@ -498,7 +499,7 @@ def test_survey_page_shows_response_rate_without_names(as_pam, pam, programme, f
 
     page = as_pam.get(survey.get_absolute_url()).content.decode()
 
-    assert "1 van de 3 uitgenodigde collega's hebben geantwoord" in page
+    assert "1 van de 3 uitgenodigde collega's heeft geantwoord" in page
     assert "33%" in page
     for person in former_participants:
         assert person.display_name not in page
@@ -522,6 +523,9 @@ def test_manager_creates_and_sends_survey_through_pages(
     assert survey.questions.count() == 4  # started from the follow-up questions
     assert "3 oud-deelnemers" in confirm.content.decode()
     assert sent.status_code == 302
+    assert [str(notice) for notice in get_messages(sent.wsgi_request)] == [
+        "De enquête is verstuurd naar 3 oud-deelnemers."
+    ]
     assert len(mail.outbox) == 3
     survey.refresh_from_db()
     assert (closed.status_code, survey.status) == (302, SurveyStatus.CLOSED)

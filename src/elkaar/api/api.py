@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -86,10 +86,23 @@ _REASONS = {
     "literal_error": gettext_lazy("Kies uit: %(expected)s."),
     "greater_than_equal": gettext_lazy("Moet minstens %(ge)s zijn."),
     "less_than_equal": gettext_lazy("Mag hoogstens %(le)s zijn."),
-    "string_too_short": gettext_lazy("Moet minstens %(min_length)s teken(s) lang zijn."),
-    "string_too_long": gettext_lazy("Mag hoogstens %(max_length)s tekens lang zijn."),
-    "too_short": gettext_lazy("Moet minstens %(min_length)s element(en) bevatten."),
-    "too_long": gettext_lazy("Mag hoogstens %(max_length)s elementen bevatten."),
+    # Counted: the number in the error's context picks the singular or plural form.
+    "string_too_short": ngettext_lazy(
+        "Moet minstens %(min_length)s teken lang zijn.", "Moet minstens %(min_length)s tekens lang zijn.", "min_length"
+    ),
+    "string_too_long": ngettext_lazy(
+        "Mag hoogstens %(max_length)s teken lang zijn.", "Mag hoogstens %(max_length)s tekens lang zijn.", "max_length"
+    ),
+    "too_short": ngettext_lazy(
+        "Moet minstens %(min_length)s element bevatten.",
+        "Moet minstens %(min_length)s elementen bevatten.",
+        "min_length",
+    ),
+    "too_long": ngettext_lazy(
+        "Mag hoogstens %(max_length)s element bevatten.",
+        "Mag hoogstens %(max_length)s elementen bevatten.",
+        "max_length",
+    ),
     "datetime_type": gettext_lazy("Moet een datum met tijd zijn (ISO 8601)."),
     "datetime_parsing": gettext_lazy("Moet een datum met tijd zijn (ISO 8601)."),
     "datetime_from_date_parsing": gettext_lazy("Moet een datum met tijd zijn (ISO 8601)."),
@@ -104,7 +117,7 @@ def _reason(error: dict) -> str:
     template = _REASONS.get(str(error.get("type")))
     if template is not None:
         try:
-            return str(template) % (error.get("ctx") or {})
+            return str(template % (error.get("ctx") or {}))
         except (KeyError, TypeError, ValueError):
             pass
     message = str(error.get("msg") or _("Ongeldige waarde."))

@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from elkaar.accounts.models import Organisation, OrganisationKind
@@ -244,9 +244,11 @@ class SessionForm(forms.Form):
         if session is not None:
             capacity.required = True
         elif default_capacity is not None:
-            capacity.help_text = _("Leeg laten: %(count)d plaatsen, de standaard groepsgrootte van de cursus.") % {
-                "count": default_capacity
-            }
+            capacity.help_text = ngettext(
+                "Leeg laten: %(count)d plaats, de standaard groepsgrootte van de cursus.",
+                "Leeg laten: %(count)d plaatsen, de standaard groepsgrootte van de cursus.",
+                default_capacity,
+            ) % {"count": default_capacity}
         else:
             capacity.help_text = _(
                 "Leeg laten: de standaard groepsgrootte (15, of wat je bij 'Meer instellingen' kiest)."

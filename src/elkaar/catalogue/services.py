@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from elkaar.accounts.models import User
 from elkaar.catalogue.models import (
@@ -253,7 +254,11 @@ def update_session(user: User, session: Session, data: SessionData) -> Session:
     if capacity < session.confirmed_count:
         raise ValidationError(
             {
-                "capacity": _("Er zijn al %(count)d bevestigde aanmeldingen; kies minstens zoveel plaatsen.")
+                "capacity": ngettext(
+                    "Er is al %(count)d bevestigde aanmelding; kies minstens zoveel plaatsen.",
+                    "Er zijn al %(count)d bevestigde aanmeldingen; kies minstens zoveel plaatsen.",
+                    session.confirmed_count,
+                )
                 % {"count": session.confirmed_count}
             }
         )

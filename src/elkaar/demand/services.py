@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from elkaar.accounts.models import User
 from elkaar.catalogue.models import Course, CourseStatus, Session, SessionStatus
@@ -440,9 +441,12 @@ def check_priority_window(user: User, session: Session, now: datetime | None = N
         return
     local = timezone.localtime(until)
     raise RegistrationClosed(
-        _(
+        ngettext(
             "Deze cursus is gemaakt op verzoek van collega's, die de eerste %(hours)d uur voorrang hebben. "
-            "Vanaf %(moment)s kan iedereen zich aanmelden."
+            "Vanaf %(moment)s kan iedereen zich aanmelden.",
+            "Deze cursus is gemaakt op verzoek van collega's, die de eerste %(hours)d uur voorrang hebben. "
+            "Vanaf %(moment)s kan iedereen zich aanmelden.",
+            priority_hours(),
         )
         % {"hours": priority_hours(), "moment": local.strftime("%d-%m-%Y %H:%M")}
     )

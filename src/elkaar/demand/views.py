@@ -63,9 +63,8 @@ OFFER_MORE_FIELDS = [
 
 
 def _render_form(request: HttpRequest, template: str, context: dict, *forms: Any, status: int = 200) -> HttpResponse:
-    """Render a page with forms; their errors are summarised at the top (catalogue/_error_summary.html)."""
+    """Render a page with forms; their errors are summarised at the top (core/includes/form_errors.html)."""
     context["error_forms"] = forms
-    context["has_errors"] = any(form.errors for form in forms)
     return render(request, template, context, status=status)
 
 

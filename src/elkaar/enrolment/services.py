@@ -32,6 +32,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from elkaar.accounts.models import User
 from elkaar.catalogue.models import CourseStatus, Session, SessionStatus
@@ -463,7 +464,11 @@ def change_capacity(user: User, session: Session, capacity: int) -> Session:
         if capacity < locked.confirmed_count:
             raise ValidationError(
                 {
-                    "capacity": _("Er zijn al %(count)d bevestigde aanmeldingen; kies minstens zoveel plaatsen.")
+                    "capacity": ngettext(
+                        "Er is al %(count)d bevestigde aanmelding; kies minstens zoveel plaatsen.",
+                        "Er zijn al %(count)d bevestigde aanmeldingen; kies minstens zoveel plaatsen.",
+                        locked.confirmed_count,
+                    )
                     % {"count": locked.confirmed_count}
                 }
             )

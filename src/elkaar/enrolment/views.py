@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from elkaar.accounts.models import User
@@ -349,8 +350,15 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            count = sent.recipient_count
             messages.success(
-                request, _("Je bericht is verstuurd aan %(count)d mensen.") % {"count": sent.recipient_count}
+                request,
+                ngettext(
+                    "Je bericht is verstuurd aan %(count)d persoon.",
+                    "Je bericht is verstuurd aan %(count)d mensen.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("enrolment:participants", session.pk)
     return render(request, "enrolment/message.html", {"session": session, "course": session.course, "form": form})
@@ -371,7 +379,15 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Aanwezigheid opgeslagen (%(count)d gewijzigd).") % {"count": changed})
+            messages.success(
+                request,
+                ngettext(
+                    "Aanwezigheid opgeslagen (%(count)d gewijzigd).",
+                    "Aanwezigheid opgeslagen (%(count)d gewijzigd).",
+                    changed,
+                )
+                % {"count": changed},
+            )
             return redirect("enrolment:attendance", session.pk)
     return render(
         request,

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 
 from elkaar.feedback.charts import percent
@@ -42,7 +43,11 @@ def summary_rows(report: Report) -> list[list[Any]]:
             [
                 _("Resultaten"),
                 "",
-                _("Nog niet zichtbaar: minder dan %(count)s antwoorden op een anonieme vragenlijst.")
+                ngettext(
+                    "Nog niet zichtbaar: minder dan %(count)s antwoord op een anonieme vragenlijst.",
+                    "Nog niet zichtbaar: minder dan %(count)s antwoorden op een anonieme vragenlijst.",
+                    report.min_responses,
+                )
                 % {"count": report.min_responses},
                 "",
                 "",

@@ -25,7 +25,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from elkaar.accounts.models import User
 from elkaar.catalogue.models import Course, Programme, Session, SessionStatus
@@ -75,7 +75,9 @@ def _text(value: str, field: str, *, required: bool = True, limit: int = MAX_TEX
     if required and not value:
         raise ValidationError({field: _("Vul dit in.")})
     if len(value) > limit:
-        raise ValidationError({field: _("Hoogstens %(limit)s tekens.") % {"limit": limit}})
+        raise ValidationError(
+            {field: ngettext("Hoogstens %(limit)s teken.", "Hoogstens %(limit)s tekens.", limit) % {"limit": limit}}
+        )
     return value
 
 
@@ -437,7 +439,11 @@ def _check_question(data: QuestionData) -> dict[str, Any]:
         if len(choices) < 2:
             errors["choices"] = _("Geef minstens twee keuzes, elk op een eigen regel.")
         elif len(choices) > MAX_CHOICES or any(len(choice) > 200 or "\x00" in choice for choice in choices):
-            errors["choices"] = _("Hoogstens %(count)s keuzes van elk hoogstens 200 tekens.") % {"count": MAX_CHOICES}
+            errors["choices"] = ngettext(
+                "Hoogstens %(count)s keuze van hoogstens 200 tekens.",
+                "Hoogstens %(count)s keuzes van elk hoogstens 200 tekens.",
+                MAX_CHOICES,
+            ) % {"count": MAX_CHOICES}
         fields["choices"] = choices
     if data.kind == QuestionKind.SCALE:
         if data.minimum is None or data.maximum is None:
@@ -494,7 +500,14 @@ def add_question(user: User, survey: Survey, data: QuestionData) -> SurveyQuesti
     with transaction.atomic():
         locked = _lock_editable(user, survey.pk)
         if locked.questions.count() >= MAX_QUESTIONS:
-            raise ValidationError(_("Een vragenlijst heeft hoogstens %(count)s vragen.") % {"count": MAX_QUESTIONS})
+            raise ValidationError(
+                ngettext(
+                    "Een vragenlijst heeft hoogstens %(count)s vraag.",
+                    "Een vragenlijst heeft hoogstens %(count)s vragen.",
+                    MAX_QUESTIONS,
+                )
+                % {"count": MAX_QUESTIONS}
+            )
         last = locked.questions.order_by("-position").values_list("position", flat=True).first() or 0
         return SurveyQuestion.objects.create(
             survey=locked, position=last + 1, key=_new_key(locked, fields["text"]), **fields
@@ -863,7 +876,14 @@ def _clean_value(question: SurveyQuestion, value: Any) -> Any:
         raise ValueError(_("Vul tekst in."))
     value = value.strip()
     if "\x00" in value or len(value) > MAX_TEXT:
-        raise ValueError(_("Hoogstens %(limit)s tekens, zonder NUL-teken.") % {"limit": MAX_TEXT})
+        raise ValueError(
+            ngettext(
+                "Hoogstens %(limit)s teken, zonder NUL-teken.",
+                "Hoogstens %(limit)s tekens, zonder NUL-teken.",
+                MAX_TEXT,
+            )
+            % {"limit": MAX_TEXT}
+        )
     return value
 
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from elkaar.accounts.models import User
@@ -424,7 +425,15 @@ def survey_send(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("De enquête is verstuurd naar %(count)s oud-deelnemers.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "De enquête is verstuurd naar %(count)s oud-deelnemer.",
+                "De enquête is verstuurd naar %(count)s oud-deelnemers.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect(survey)
 
 
@@ -439,7 +448,13 @@ def survey_remind(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         if count:
             messages.success(
-                request, _("%(count)s collega's die nog niet antwoordden krijgen een herinnering.") % {"count": count}
+                request,
+                ngettext(
+                    "%(count)s collega die nog niet antwoordde krijgt een herinnering.",
+                    "%(count)s collega's die nog niet antwoordden krijgen een herinnering.",
+                    count,
+                )
+                % {"count": count},
             )
         else:
             messages.info(

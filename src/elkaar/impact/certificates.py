@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from elkaar.accounts.models import User
 from elkaar.enrolment.models import Registration
@@ -188,13 +188,12 @@ def lines(certificate: Certificate) -> list[tuple[str, str]]:
         result.append(
             (
                 course["title"],
-                _(
-                    "%(sessions)s bijeenkomst(en), %(participants)s deelnemer(s), %(hours)s uur per keer opgeteld; "
-                    "%(first)s tot en met %(last)s"
-                )
+                _("%(sessions)s, %(participants)s, %(hours)s uur per keer opgeteld; %(first)s tot en met %(last)s")
                 % {
-                    "sessions": course["sessions"],
-                    "participants": course["participants"],
+                    "sessions": ngettext("%(count)s bijeenkomst", "%(count)s bijeenkomsten", course["sessions"])
+                    % {"count": course["sessions"]},
+                    "participants": ngettext("%(count)s deelnemer", "%(count)s deelnemers", course["participants"])
+                    % {"count": course["participants"]},
                     "hours": course["hours"],
                     "first": _dutch_date(course["from"]),
                     "last": _dutch_date(course["until"]),

@@ -23,6 +23,7 @@ from django.db.models import Aggregate, Count, QuerySet, Sum
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from elkaar.accounts.models import Organisation, OrganisationKind
 from elkaar.catalogue.models import Programme
@@ -203,11 +204,22 @@ def _percent(share: float | None) -> str:
     return "–" if share is None else f"{round(share * 100)}%"
 
 
+def _counts(network: Network) -> str:
+    """ "12 organisaties, 30 verbindingen tussen organisaties, 85 deelnames.", each part counted on its own."""
+    nodes, edges, total = len(network.nodes), len(network.edges), network.total
+    parts = [
+        ngettext("%(count)s organisatie", "%(count)s organisaties", nodes) % {"count": nodes},
+        ngettext("%(count)s verbinding tussen organisaties", "%(count)s verbindingen tussen organisaties", edges)
+        % {"count": edges},
+        ngettext("%(count)s deelname", "%(count)s deelnames", total) % {"count": total},
+    ]
+    return ", ".join(parts) + "."
+
+
 def describe(network: Network) -> str:
     top = network.most_connected(3)
     parts = [
-        _("%(nodes)s organisaties, %(edges)s verbindingen tussen organisaties, %(total)s deelnames.")
-        % {"nodes": len(network.nodes), "edges": len(network.edges), "total": network.total},
+        _counts(network),
         _(
             "%(share)s van het leren gaat over de grens van de eigen organisatie, %(layers)s over de grens van een "
             "bestuurslaag."
@@ -217,7 +229,13 @@ def describe(network: Network) -> str:
     if top:
         parts.append(
             _("Meest verbonden: %(list)s.")
-            % {"list": "; ".join(_("%(name)s (%(count)s partners)") % {"name": n.name, "count": n.degree} for n in top)}
+            % {
+                "list": "; ".join(
+                    ngettext("%(name)s (%(count)s partner)", "%(name)s (%(count)s partners)", n.degree)
+                    % {"name": n.name, "count": n.degree}
+                    for n in top
+                )
+            }
         )
     parts.append(_("De tabellen onder de afbeelding geven alle cijfers."))
     return " ".join(parts)

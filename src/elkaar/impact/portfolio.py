@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from elkaar.accounts.models import User
 from elkaar.impact import certificates, ledger
@@ -245,6 +246,11 @@ def as_csv(portfolio: Portfolio) -> str:
     return buffer.getvalue()
 
 
+def _reached(portfolio: Portfolio) -> str:
+    people = portfolio.people_reached
+    return ngettext("%(count)s deelnemer bereikt", "%(count)s deelnemers bereikt", people) % {"count": people}
+
+
 def as_pdf(portfolio: Portfolio) -> bytes:
     """The portfolio as a printable PDF, in the active language."""
     person = portfolio.person
@@ -259,7 +265,11 @@ def as_pdf(portfolio: Portfolio) -> bytes:
     document.heading(_("Wat ik leerde"), size=13)
     if portfolio.learned:
         document.paragraph(
-            _("%(count)s bijeenkomst(en), samen %(hours)s uur.")
+            ngettext(
+                "%(count)s bijeenkomst, samen %(hours)s uur.",
+                "%(count)s bijeenkomsten, samen %(hours)s uur.",
+                len(portfolio.learned),
+            )
             % {"count": len(portfolio.learned), "hours": portfolio.learned_hours}
         )
         document.table(
@@ -273,8 +283,12 @@ def as_pdf(portfolio: Portfolio) -> bytes:
     document.heading(_("Wat ik gaf"), size=13)
     if portfolio.taught:
         document.paragraph(
-            _("%(count)s bijeenkomst(en), samen %(hours)s uur, %(people)s deelnemers bereikt.")
-            % {"count": len(portfolio.taught), "hours": portfolio.taught_hours, "people": portfolio.people_reached}
+            ngettext(
+                "%(count)s bijeenkomst, samen %(hours)s uur, %(reached)s.",
+                "%(count)s bijeenkomsten, samen %(hours)s uur, %(reached)s.",
+                len(portfolio.taught),
+            )
+            % {"count": len(portfolio.taught), "hours": portfolio.taught_hours, "reached": _reached(portfolio)}
         )
         document.table(
             [_("Datum"), _("Cursus"), _("Uren"), _("Deelnemers")],

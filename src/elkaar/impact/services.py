@@ -21,7 +21,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from elkaar.accounts.models import User
 from elkaar.catalogue.models import CourseTrainer, Programme
@@ -92,7 +92,12 @@ def _source(value: Any) -> str:
     if "\x00" in text:
         raise ValidationError({"source": _("Tekst mag geen NUL-teken bevatten.")})
     if len(text) > MAX_SOURCE:
-        raise ValidationError({"source": _("Hoogstens %(limit)s tekens.") % {"limit": MAX_SOURCE}})
+        raise ValidationError(
+            {
+                "source": ngettext("Hoogstens %(limit)s teken.", "Hoogstens %(limit)s tekens.", MAX_SOURCE)
+                % {"limit": MAX_SOURCE}
+            }
+        )
     return text
 
 
@@ -267,8 +272,12 @@ def milestone_label(kind: str) -> str:
     if spec.measure == "sessions":
         if spec.threshold == 1:
             return _("Eerste bijeenkomst gegeven")
-        return _("%(count)s bijeenkomsten gegeven") % {"count": spec.threshold}
-    return _("%(count)s deelnemers bereikt") % {"count": spec.threshold}
+        return ngettext("%(count)s bijeenkomst gegeven", "%(count)s bijeenkomsten gegeven", spec.threshold) % {
+            "count": spec.threshold
+        }
+    return ngettext("%(count)s deelnemer bereikt", "%(count)s deelnemers bereikt", spec.threshold) % {
+        "count": spec.threshold
+    }
 
 
 def _reached(facts: list[tuple[datetime, int, int]]) -> dict[str, datetime]:

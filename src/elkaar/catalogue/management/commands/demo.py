@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from elkaar.accounts.models import Organisation, OrganisationDomain, User
 from elkaar.catalogue.models import Course, CourseStatus, CourseTrainer, Programme, Session
@@ -278,6 +279,20 @@ def load_topics(data: list[dict[str, Any]]) -> tuple[dict[str, Topic], int]:
 
 
 @transaction.atomic
+def _added_summary(added: dict[str, int]) -> str:
+    """ "3 organisaties, 1 onderwerp, ...": each count with its own singular or plural."""
+    n = added
+    parts = [
+        ngettext("%(count)d organisatie", "%(count)d organisaties", n["organisations"]) % {"count": n["organisations"]},
+        ngettext("%(count)d onderwerp", "%(count)d onderwerpen", n["topics"]) % {"count": n["topics"]},
+        ngettext("%(count)d collega", "%(count)d collega's", n["people"]) % {"count": n["people"]},
+        ngettext("%(count)d programma", "%(count)d programma's", n["programmes"]) % {"count": n["programmes"]},
+        ngettext("%(count)d cursus", "%(count)d cursussen", n["courses"]) % {"count": n["courses"]},
+        ngettext("%(count)d bijeenkomst", "%(count)d bijeenkomsten", n["sessions"]) % {"count": n["sessions"]},
+    ]
+    return ", ".join(parts)
+
+
 def load_plan(plan: Plan, now: datetime) -> dict[str, int]:
     """Write the plan, skipping what exists already; returns how many records of each kind were added."""
     from allauth.account.models import EmailAddress
@@ -427,13 +442,7 @@ class Command(BaseCommand):
             if added["courses"] and "reindex" in get_commands():
                 # Bulk writes bypass the search app's signals; its own command brings the index in step.
                 call_command("reindex", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
-            self.stdout.write(
-                _(
-                    "Demo-inhoud geladen: %(organisations)d organisaties, %(topics)d onderwerpen, %(people)d "
-                    "collega's, %(programmes)d programma's, %(courses)d cursussen, %(sessions)d bijeenkomsten."
-                )
-                % added
-            )
+            self.stdout.write(_("Demo-inhoud geladen: %(added)s.") % {"added": _added_summary(added)})
         self.stdout.write(_("Demo-accounts (wachtwoord %(password)s):") % {"password": DEMO_PASSWORD})
         for email, _name, _job, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<24} {role}")

@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from elkaar.accounts.models import Organisation, User
@@ -157,11 +158,19 @@ class Command(BaseCommand):
             self.create_registrations(registrations)
         seconds = clock.monotonic() - started
         self.stdout.write(
-            _("%(users)d gebruikers en %(courses)d cursussen gemaakt in %(seconds).1f s. Wachtwoord: %(password)s")
-            % {"users": users, "courses": courses, "seconds": seconds, "password": DEMO_PASSWORD}
+            _("%(users)s en %(courses)s gemaakt in %(seconds).1f s. Wachtwoord: %(password)s")
+            % {
+                "users": ngettext("%(count)d gebruiker", "%(count)d gebruikers", users) % {"count": users},
+                "courses": ngettext("%(count)d cursus", "%(count)d cursussen", courses) % {"count": courses},
+                "seconds": seconds,
+                "password": DEMO_PASSWORD,
+            }
         )
         if registrations:
-            self.stdout.write(_("%(count)d aanmeldingen gemaakt.") % {"count": registrations})
+            self.stdout.write(
+                ngettext("%(count)d aanmelding gemaakt.", "%(count)d aanmeldingen gemaakt.", registrations)
+                % {"count": registrations}
+            )
         if "reindex" in get_commands():
             # Bulk writes bypass the search app's signals; rebuilding the index is a separate, slower step.
             self.stdout.write(_("Draai `elkaar reindex` om de nieuwe gegevens doorzoekbaar te maken."))

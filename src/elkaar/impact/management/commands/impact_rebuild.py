@@ -11,6 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from elkaar.impact import services
@@ -35,6 +36,10 @@ class Command(BaseCommand):
 
             outcome = services.rebuild(quiet=options["quiet"], progress=progress)
         self.stdout.write(
-            _("%(sessions)d bijeenkomsten doorgerekend in %(seconds).1f s.")
+            ngettext(
+                "%(sessions)d bijeenkomst doorgerekend in %(seconds).1f s.",
+                "%(sessions)d bijeenkomsten doorgerekend in %(seconds).1f s.",
+                outcome.sessions,
+            )
             % {"sessions": outcome.sessions, "seconds": time.monotonic() - started}
         )

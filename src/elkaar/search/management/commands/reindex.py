@@ -7,6 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from elkaar.search import index, registry
@@ -37,5 +38,10 @@ class Command(BaseCommand):
         with tqdm(unit=_("document"), file=sys.stderr, disable=None) as bar:
             counts = index.rebuild(list(dict.fromkeys(chosen)), batch_size=options["batch_size"], progress=bar.update)
         for name, count in counts.items():
-            self.stdout.write(_("%(name)s: %(count)d documenten geïndexeerd") % {"name": name, "count": count})
+            self.stdout.write(
+                ngettext(
+                    "%(name)s: %(count)d document geïndexeerd", "%(name)s: %(count)d documenten geïndexeerd", count
+                )
+                % {"name": name, "count": count}
+            )
         self.stdout.write(_("Klaar in %(seconds).1f s.") % {"seconds": time.monotonic() - started})
