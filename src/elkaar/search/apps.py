@@ -8,9 +8,10 @@ class SearchConfig(AppConfig):
     verbose_name = _("Zoeken")
 
     def ready(self) -> None:
-        from elkaar.search import registry, signals
+        from elkaar.search import periodic, registry, signals
         from elkaar.search.documents import CourseDocuments, PersonDocuments
 
         registry.register(CourseDocuments())
         registry.register(PersonDocuments())
         signals.connect()
+        periodic.register_jobs()

@@ -19,26 +19,26 @@ How a query runs:
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from elkaar.search import highlight, registry
+from elkaar.search import filtering, highlight, registry
 from elkaar.search.analysis import Concept, joined, query_words, stem, word_concept, zipf
 from elkaar.search.backends import Match, backend
-from elkaar.search.models import Document, Statistics, Synonym, Term, Word
+from elkaar.search.models import Statistics, Synonym, Term, Word
 from elkaar.search.ranking import CorpusStats, DocumentText, score_documents
 
 MAX_QUERY_CHARS = 1000  # the rest of a longer query is ignored
 MAX_QUERY_WORDS = 12
 MAX_TEXT_WORDS = 25  # words kept from a long text (related()): the ones rarest in the index
-CANDIDATES = 200  # documents a query ranks at most; results beyond are not shown
+CANDIDATES = 100  # documents a query ranks at most; results beyond are not shown (5 pages of 20)
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_FILTER_VALUES = 20
@@ -117,6 +117,7 @@ class ParsedQuery:
     concepts: list[Concept]
     did_you_mean: str
     words: list[str]
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # looked-up tokens: (documents, in head)
 
 
 # --- synonyms ---------------------------------------------------------------------------------------------
@@ -126,8 +127,8 @@ _synonym_cache: dict[str, Any] = {"version": None, "groups": []}
 
 def synonym_groups() -> list[list[tuple[str, ...]]]:
     """The active synonym groups as stem sequences, reloaded whenever an administrator changed the list."""
-    version = Synonym.objects.filter(is_active=True).aggregate(changed=Max("updated_at"), count=Count("id"))
-    key = (version["changed"], version["count"])
+    # Raw SQL: this runs on every search (the ORM's query building would cost more than the query).
+    key = tuple(backend().fetch("SELECT MAX(updated_at), COUNT(*) FROM search_synonym WHERE is_active = %s", [True])[0])
     if _synonym_cache["version"] != key:
         groups = []
         for synonym in Synonym.objects.filter(is_active=True):
@@ -176,10 +177,29 @@ def parse(text: str, doc_type: str, long_text: bool = False) -> ParsedQuery:
         concepts.append(word_concept(words[index]))
         index += 1
     did_you_mean = ""
+    counts: dict[str, tuple[int, int]] = {}
     if not long_text:
-        concepts, did_you_mean = _correct_typos(concepts, words, doc_type)
+        counts = term_counts(doc_type, {token for concept in concepts for token in concept.tokens})
+        concepts, did_you_mean = _correct_typos(concepts, words, doc_type, counts)
     concepts = [concept for concept in concepts if concept.alternatives]
-    return ParsedQuery(concepts=concepts, did_you_mean=did_you_mean, words=words)
+    return ParsedQuery(concepts=concepts, did_you_mean=did_you_mean, words=words, counts=counts)
+
+
+def term_counts(doc_type: str, tokens: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """For each token: in how many documents of the type it occurs, anywhere and in title or keywords ((0, 0)
+    for a token no document has)."""
+    wanted = sorted(set(tokens))
+    counts = dict.fromkeys(wanted, (0, 0))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        placeholders = ", ".join(["%s"] * len(chunk))
+        for token, documents, head in backend().fetch(
+            "SELECT token, document_count, head_count FROM search_term "  # noqa: S608 - placeholders only
+            f"WHERE doc_type = %s AND token IN ({placeholders})",
+            [doc_type, *chunk],
+        ):
+            counts[token] = (documents, head)
+    return counts
 
 
 def _informative(words: list[str], doc_type: str) -> list[str]:
@@ -194,9 +214,10 @@ def _informative(words: list[str], doc_type: str) -> list[str]:
     return [word for word in unique if word in keep]
 
 
-def _correct_typos(concepts: list[Concept], words: list[str], doc_type: str) -> tuple[list[Concept], str]:
-    tokens = {token for concept in concepts for token in concept.tokens}
-    known = set(Term.objects.filter(doc_type=doc_type, token__in=tokens).values_list("token", flat=True))
+def _correct_typos(
+    concepts: list[Concept], words: list[str], doc_type: str, counts: Mapping[str, tuple[int, int]]
+) -> tuple[list[Concept], str]:
+    known = {token for token, (documents, _head) in counts.items() if documents > 0}
     corrected_words: dict[str, str] = {}
     for concept in concepts:
         if any(all(token in known for token in alternative.tokens) for alternative in concept.alternatives):
@@ -277,55 +298,79 @@ def _visibility_where(document_type: registry.DocumentType, user) -> list[tuple[
     return [("d.is_public", [])]
 
 
-def _filter_where(
+def _filter_groups(
     document_type: registry.DocumentType, filters: Mapping[str, list[str]], now: datetime
-) -> list[tuple[str, list[Any]]]:
-    where: list[tuple[str, list[Any]]] = []
+) -> tuple[tuple[str, ...], ...]:
+    """The filters as groups of index tokens (elkaar.search.filtering): a document passes when it has a token of
+    every group. A computed facet's group finds a superset, checked exactly against the candidates later."""
+    groups = []
     for name, values in filters.items():
         if name in document_type.computed_facets:
-            condition = document_type.filter_sql(name, values, now)
-            if condition is not None:
-                where.append(condition)
-            continue
-        # Correlated EXISTS: checked per candidate through the document_id index, so a common value (a
-        # third of the catalogue is online) costs no more than a rare one.
-        placeholders = ", ".join(["%s"] * len(values))
-        where.append(
-            (
-                "EXISTS (SELECT 1 FROM search_facet f WHERE f.document_id = d.id AND f.name = %s "  # noqa: S608
-                f"AND f.value IN ({placeholders}))",
-                [name, *values],
-            )
-        )
-    return where
+            terms = document_type.filter_terms(name, values, now)
+            if terms is None:
+                continue
+        else:
+            terms = [(name, value) for value in values]
+        groups.append(tuple(sorted({filtering.token(term_name, value) for term_name, value in terms})))
+    return tuple(groups)
 
 
-def _estimate(concepts: Sequence[Concept], frequency: Mapping[str, tuple[int, int]], mode: str, head: bool) -> int:
+@dataclass(frozen=True)
+class Estimate:
+    """How many documents a match finds: at most `upper` (from exact document frequencies: when it says 0,
+    nothing matches), and likely `likely` (taking words and filters as independent, which a topic and its own
+    words are not: the engine only chooses a strategy on it, never what is found)."""
+
+    upper: int
+    likely: int
+
+
+def _estimate(
+    concepts: Sequence[Concept],
+    frequency: Mapping[str, tuple[int, int]],
+    mode: str,
+    head: bool,
+    filters: tuple[tuple[str, ...], ...] = (),
+    total: int = 0,
+) -> Estimate:
     column = 1 if head else 0
-    if mode == "and":
-        per_concept = [
-            sum(
-                min(frequency.get(token, (0, 0))[column] for token in alternative.tokens)
-                for alternative in concept.alternatives
-            )
-            for concept in concepts
-        ]
+    counts = [_concept_count(concept, frequency, column, mode) for concept in concepts]
+    size = max(total, 1)
+    if not counts:
+        upper, share = total, 1.0
+    elif mode == "and":
+        upper, share = min(counts), math.prod(min(1.0, count / size) for count in counts)
     else:
-        per_concept = [sum(frequency.get(token, (0, 0))[column] for token in concept.tokens) for concept in concepts]
-    if not per_concept:
-        return 0
-    return min(per_concept) if mode == "and" else sum(per_concept)
+        upper, share = sum(counts), 1.0 - math.prod(1.0 - min(1.0, count / size) for count in counts)
+    for group in filters:
+        count = sum(frequency.get(token, (0, 0))[0] for token in group)
+        upper = min(upper, count)
+        share *= min(1.0, count / size)
+    return Estimate(upper=upper, likely=min(upper, round(share * total)) if total else upper)
 
 
-def _match(concepts: Sequence[Concept], mode: str) -> Match:
+def _concept_count(concept: Concept, frequency: Mapping[str, tuple[int, int]], column: int, mode: str) -> int:
+    """At most how many documents have a concept: through one complete alternative ("and"), or any of its
+    tokens ("or")."""
+    if mode == "and":
+        return sum(
+            min(frequency.get(token, (0, 0))[column] for token in alternative.tokens)
+            for alternative in concept.alternatives
+        )
+    return sum(frequency.get(token, (0, 0))[column] for token in concept.tokens)
+
+
+def _match(concepts: Sequence[Concept], mode: str, filters: tuple[tuple[str, ...], ...] = ()) -> Match:
     """In "and" mode every concept must match through one complete alternative; in "or" mode any token of any
     alternative will do (so "burgerparticipatie" also finds a text about "participatie" alone, which ranking
     then scores below a text that has both parts)."""
     if mode == "and":
         return Match(
-            tuple(tuple(alternative.tokens for alternative in concept.alternatives) for concept in concepts), mode
+            tuple(tuple(alternative.tokens for alternative in concept.alternatives) for concept in concepts),
+            mode,
+            filters,
         )
-    return Match(tuple(tuple((token,) for token in sorted(concept.tokens)) for concept in concepts), mode)
+    return Match(tuple(tuple((token,) for token in sorted(concept.tokens)) for concept in concepts), mode, filters)
 
 
 def _retrieve(
@@ -334,25 +379,30 @@ def _retrieve(
     frequency: Mapping[str, tuple[int, int]],
     where: list[tuple[str, list[Any]]],
     limit: int,
+    filters: tuple[tuple[str, ...], ...] = (),
+    total: int = 0,
 ) -> tuple[list[int], bool]:
     """Candidate document ids and whether they are all the matches there are."""
     engine = backend()
     if not concepts:
-        ids = engine.retrieve(doc_type, None, False, where, "recent", limit + 1)
+        match = Match((), filters=filters) if filters else None
+        likely = _estimate((), frequency, "or", True, filters, total).likely
+        ids = engine.retrieve(doc_type, match, True, where, "recent", limit + 1, likely, total)
         return ids[:limit], len(ids) <= limit
-    if _estimate(concepts, frequency, "or", False) <= limit:
-        ids = engine.retrieve(doc_type, _match(concepts, "or"), False, where, "rank", limit + 1)
+    if _estimate(concepts, frequency, "or", False, filters, total).upper <= limit:
+        ids = engine.retrieve(doc_type, _match(concepts, "or", filters), False, where, "rank", limit + 1)
         return ids[:limit], len(ids) <= limit
     tiers = [("and", True), ("and", False)] if len(concepts) > 1 else []
     tiers += [("or", True), ("or", False)]
     collected: dict[int, None] = {}
     complete = False
     for mode, head in tiers:
-        estimate = _estimate(concepts, frequency, mode, head)
-        if estimate == 0 and not head:
+        estimate = _estimate(concepts, frequency, mode, head, filters, total)
+        if estimate.upper == 0 and not head:
             continue
-        order = "rank" if estimate <= engine.rank_limit else "recent"
-        ids = engine.retrieve(doc_type, _match(concepts, mode), head, where, order, limit + 1)
+        order = "rank" if estimate.upper <= engine.rank_limit else "recent"
+        match = _match(concepts, mode, filters)
+        ids = engine.retrieve(doc_type, match, head, where, order, limit + 1, estimate.likely, total)
         for document_id in ids:
             collected.setdefault(document_id, None)
         if (mode, head) == ("or", False):
@@ -404,20 +454,20 @@ def search(
 
     parsed = parse(query, doc_type, long_text=long_text)
     concepts = parsed.concepts
+    groups = _filter_groups(document_type, cleaned, now)
     tokens = {token for concept in concepts for token in concept.tokens}
-    frequency = {
-        token: (count, head)
-        for token, count, head in Term.objects.filter(doc_type=doc_type, token__in=tokens).values_list(
-            "token", "document_count", "head_count"
-        )
-    }
+    tokens |= {token for group in groups for token in group}
+    frequency = {**parsed.counts, **term_counts(doc_type, tokens - parsed.counts.keys())}
+    statistics = _statistics(doc_type)
+    total = statistics.document_count if statistics is not None else 0
     visibility = _visibility_where(document_type, user)
-    candidate_ids, complete = _retrieve(doc_type, concepts, frequency, visibility, CANDIDATES)
+    candidate_ids, complete = _retrieve(doc_type, concepts, frequency, visibility, CANDIDATES, total=total)
     filtered_ids: list[int] | None = None
     filtered_complete = False
-    if cleaned and not complete:
-        filter_where = visibility + _filter_where(document_type, cleaned, now)
-        filtered_ids, filtered_complete = _retrieve(doc_type, concepts, frequency, filter_where, CANDIDATES)
+    if groups and not complete:
+        filtered_ids, filtered_complete = _retrieve(
+            doc_type, concepts, frequency, visibility, CANDIDATES, filters=groups, total=total
+        )
     all_ids = list(dict.fromkeys([*candidate_ids, *(filtered_ids or [])]))
 
     # Raw SQL for the two per-candidate queries: they run on every search, over up to 200 ids.
@@ -452,7 +502,7 @@ def search(
                 DocumentText(document.pk, document.title_tokens, document.keyword_tokens, document.body_tokens)
                 for document in rows
             ],
-            _corpus_stats(doc_type, frequency),
+            _corpus_stats(statistics, frequency),
         )
 
     failing = {document_id: _failing_filters(facet_values.get(document_id, []), cleaned) for document_id in documents}
@@ -462,7 +512,8 @@ def search(
 
     base = [document_id for document_id in candidate_ids if document_id in documents]
     if filtered_ids is not None:
-        result_ids = [document_id for document_id in filtered_ids if document_id in documents]
+        # The engine found these through the filter tokens; computed facets are checked exactly here.
+        result_ids = [document_id for document_id in filtered_ids if document_id in documents and passes(document_id)]
         count_exact = filtered_complete
     else:
         result_ids = [document_id for document_id in base if passes(document_id)]
@@ -476,9 +527,10 @@ def search(
     ]
     effective_sort = sort if concepts or sort != "relevance" else document_type.browse_sort
     hits.sort(key=_sort_key(effective_sort))
-    count = len(hits) if count_exact else max(len(hits), _estimate(concepts, frequency, "or", False))
+    likely = _estimate(concepts, frequency, "or", False, groups, total).likely
+    count = len(hits) if count_exact else max(len(hits), likely)
     if not concepts and not count_exact:
-        count = _count_all(doc_type, visibility + _filter_where(document_type, cleaned, now))
+        count = backend().count(doc_type, Match((), filters=groups) if groups else None, visibility)
 
     facets = _facet_groups(document_type, base, facet_values, cleaned, failing)
     shown = hits[(page - 1) * page_size : page * page_size]
@@ -518,14 +570,20 @@ def suggest(prefix: str, doc_type: str = "course", limit: int = 8) -> list[str]:
     return [f"{head} {word}".strip() for word, _count in completions]
 
 
-def _count_all(doc_type: str, where: list[tuple[str, list[Any]]]) -> int:
-    conditions, params = backend().where_sql(doc_type, where)
-    sql = f"SELECT COUNT(*) FROM search_document d WHERE {conditions}"  # noqa: S608 - our own SQL, values as params
-    return int(backend().fetch(sql, params)[0][0])
+def _statistics(doc_type: str) -> Statistics | None:
+    rows = backend().fetch(
+        "SELECT document_count, title_total, keyword_total, body_total FROM search_statistics WHERE doc_type = %s",
+        [doc_type],
+    )
+    if not rows:
+        return None
+    documents, title, keywords, body = rows[0]
+    return Statistics(
+        doc_type=doc_type, document_count=documents, title_total=title, keyword_total=keywords, body_total=body
+    )
 
 
-def _corpus_stats(doc_type: str, frequency: Mapping[str, tuple[int, int]]) -> CorpusStats:
-    stats = Statistics.objects.filter(doc_type=doc_type).first()
+def _corpus_stats(stats: Statistics | None, frequency: Mapping[str, tuple[int, int]]) -> CorpusStats:
     if stats is None or stats.document_count <= 0:
         return CorpusStats(1, (1.0, 1.0, 1.0), {token: counts[0] for token, counts in frequency.items()})
     total = stats.document_count
@@ -577,11 +635,16 @@ def _complete_hits(
     """Fill in what the page shows: texts, extra data, matched words and (optionally) highlights."""
     if not hits:
         return
+    object_ids = [hit.object_id for hit in hits]
+    placeholders = ", ".join(["%s"] * len(object_ids))
     details = {
-        row[0]: row[1:]
-        for row in Document.objects.filter(
-            doc_type=hits[0].doc_type, object_id__in=[hit.object_id for hit in hits]
-        ).values_list("object_id", "title", "summary", "url", "external_id", "data", "text")
+        object_id: (title, summary, url, external_id, _json(data), text)
+        for object_id, title, summary, url, external_id, data, text in backend().fetch(
+            "SELECT object_id, title, summary, url, external_id, data, "  # noqa: S608 - placeholders only
+            f"substr(text, 1, {highlight.SNIPPET_SCAN}) FROM search_document "
+            f"WHERE doc_type = %s AND object_id IN ({placeholders})",
+            [hits[0].doc_type, *object_ids],
+        )
     }
     tokens = {token for concept in concepts for token in concept.tokens}
     for hit in hits:
@@ -594,6 +657,11 @@ def _complete_hits(
         if highlight_results:
             hit.title_html = highlight.mark(title, tokens)
             hit.snippet_html = highlight.snippet(text or summary, tokens)
+
+
+def _json(value: Any) -> Any:
+    """A JSON column from a raw query: text on SQLite (and with some drivers), already decoded elsewhere."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _aware(value: datetime | str | None) -> datetime | None:

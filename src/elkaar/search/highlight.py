@@ -14,6 +14,7 @@ from elkaar.search.analysis import index_tokens
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’&][^\W_]+)*")
 SNIPPET_WORDS = 32
+SNIPPET_SCAN = 5000  # a snippet comes from the first this many characters of a text
 
 
 @lru_cache(maxsize=50_000)
@@ -35,7 +36,7 @@ def mark(text: str, tokens: set[str]) -> SafeString:
 
 def snippet(text: str, tokens: set[str], length: int = SNIPPET_WORDS) -> SafeString:
     """About `length` words of the text around the densest cluster of matches, escaped and marked."""
-    text = " ".join((text or "").split())
+    text = " ".join((text or "")[:SNIPPET_SCAN].split())
     spans = [(match.start(), match.end()) for match in _WORD.finditer(text)]
     if not spans:
         return mark(text[:300], tokens)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 
-from elkaar.search import registry
+from elkaar.search import filtering, registry
 from elkaar.search.analysis import index_tokens, surface_words
 from elkaar.search.models import Document, Facet, Statistics, Term, Word
 from elkaar.search.registry import Entry
@@ -139,6 +139,8 @@ def _fill(document: Document, entry: Entry) -> None:
     document.title_length = len(title_tokens)
     document.keyword_length = len(keyword_tokens)
     document.body_length = len(body_tokens)
+    filter_terms = {(name, value) for name, value, _label in entry.facets} | set(entry.filter_terms)
+    document.filter_tokens = " ".join(sorted({filtering.token(name, value) for name, value in filter_terms}))
     text = "\n".join([entry.title, entry.keywords, entry.body])[: 3 * MAX_FIELD_CHARS]
     document.words = " ".join(sorted(word for word in surface_words(text) if len(word) <= 60))
     document.published_at = entry.published_at
@@ -146,8 +148,10 @@ def _fill(document: Document, entry: Entry) -> None:
 
 
 def _token_sets(document: Document) -> tuple[set[str], set[str]]:
+    """The tokens of a document's title and keywords, and all its tokens. Filter tokens count as tokens too:
+    their document frequencies tell the engine how selective a filter is."""
     head = set(document.title_tokens.split()) | set(document.keyword_tokens.split())
-    return head, head | set(document.body_tokens.split())
+    return head, head | set(document.body_tokens.split()) | set(document.filter_tokens.split())
 
 
 class _Delta:

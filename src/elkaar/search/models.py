@@ -26,6 +26,7 @@ class Document(models.Model):
     title_tokens = models.TextField(blank=True)  # analysed tokens of the title, space separated
     keyword_tokens = models.TextField(blank=True)  # analysed tokens of topics, keywords and summary
     body_tokens = models.TextField(blank=True)  # analysed tokens of the description and the rest
+    filter_tokens = models.TextField(blank=True, default="")  # one token per facet value (search.filtering)
     words = models.TextField(blank=True)  # distinct searchable words (unstemmed), kept for vocabulary counts
     title_length = models.PositiveIntegerField(default=0)  # token counts, for BM25 length normalisation
     keyword_length = models.PositiveIntegerField(default=0)
@@ -43,6 +44,8 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["doc_type", "is_public", "published_at"], name="search_doc_type_public"),
             models.Index(fields=["doc_type", "rating_average"], name="search_doc_rating"),
+            # The id range of a type: PostgreSQL looks for the newest matches among its newest ids first.
+            models.Index(fields=["doc_type", "id"], name="search_doc_type_id"),
         ]
 
     def __str__(self) -> str:

@@ -34,6 +34,9 @@ class Entry:
     external_id: str = ""
     published_at: datetime | None = None
     facets: list[tuple[str, str, str]] = field(default_factory=list)  # (facet name, value, label)
+    # More (name, value) pairs indexed as filter tokens only: the superset keys of computed facets
+    # (elkaar.search.filtering explains them).
+    filter_terms: list[tuple[str, str]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)  # extra fields for result items (JSON-serialisable)
 
 
@@ -87,8 +90,9 @@ class DocumentType:
         """Time-dependent ranking factors and facets for some objects (default: none)."""
         return {}
 
-    def filter_sql(self, name: str, values: Sequence[str], now: datetime) -> tuple[str, list[Any]] | None:
-        """SQL condition on `d.object_id` for a computed facet filter, or None when `name` is not one."""
+    def filter_terms(self, name: str, values: Sequence[str], now: datetime) -> list[tuple[str, str]] | None:
+        """For a computed facet filter: the (name, value) filter terms of which a passing document has at least
+        one (a superset, checked exactly against `standing()` afterwards); None when the filter asks nothing."""
         return None
 
     def related_objects(self, instance: models.Model) -> list[tuple[str, int]]:

@@ -21,14 +21,18 @@ class Match:
 
     concepts: tuple[tuple[tuple[str, ...], ...], ...]
     mode: str = "or"
+    # Facet filters (elkaar.search.filtering): the document has at least one filter token of every group.
+    filters: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         # The engines' query languages are built from these tokens only: refuse anything but plain tokens.
-        for concept in self.concepts:
-            for alternative in concept:
-                for token in alternative:
-                    if not SAFE_TOKEN.match(token):
-                        raise ValueError(f"unsafe search token {token!r}")
+        tokens = [token for concept in self.concepts for alternative in concept for token in alternative]
+        tokens += [token for group in self.filters for token in group]
+        for token in tokens:
+            if not SAFE_TOKEN.match(token):
+                raise ValueError(f"unsafe search token {token!r}")
+        if (not self.concepts and not self.filters) or any(not group for group in self.filters):
+            raise ValueError("a match needs words or filters, and every filter a token")
 
 
 class Backend:
@@ -38,9 +42,23 @@ class Backend:
     rank_limit = 2000
 
     def retrieve(
-        self, doc_type: str, match: Match | None, head_only: bool, where: Where, order: str, limit: int
+        self,
+        doc_type: str,
+        match: Match | None,
+        head_only: bool,
+        where: Where,
+        order: str,
+        limit: int,
+        likely: int | None = None,
+        total: int = 0,
     ) -> list[int]:
-        """Ids of matching documents: best first by the engine's rank (order "rank") or newest first."""
+        """Ids of matching documents (all documents when `match` is None): best first by the engine's rank
+        (order "rank") or most recently indexed first. `likely` is about how many of the `total` documents
+        match, for an engine that chooses how to find the newest ones by it."""
+        raise NotImplementedError
+
+    def count(self, doc_type: str, match: Match | None, where: Where) -> int:
+        """How many documents match."""
         raise NotImplementedError
 
     def similar_words(self, doc_type: str, word: str, limit: int) -> list[tuple[str, int]]:

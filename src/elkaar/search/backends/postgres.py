@@ -12,6 +12,8 @@ from __future__ import annotations
 from elkaar.search.backends.base import Backend, Match, Where
 
 RANK_WEIGHTS = "{0.1, 0.33, 0.67, 1.0}"  # ts_rank weights of D, C (body), B (keywords), A (title)
+WINDOW_MARGIN = 3  # the first window of newest documents should hold this many times the matches needed...
+WINDOW_MINIMUM = 2000  # ...and span at least this many ids
 
 
 def tsquery_text(match: Match) -> str:
@@ -22,7 +24,11 @@ def tsquery_text(match: Match) -> str:
             tokens = " & ".join(f"'{token}'" for token in alternative)
             alternatives.append(f"({tokens})" if len(alternative) > 1 else tokens)
         concepts.append("(" + " | ".join(alternatives) + ")")
-    return (" & " if match.mode == "and" else " | ").join(concepts)
+    parts = []
+    if concepts:
+        parts.append("(" + (" & " if match.mode == "and" else " | ").join(concepts) + ")")
+    parts += ["(" + " | ".join(f"'{token}'" for token in group) + ")" for group in match.filters]
+    return " & ".join(parts)
 
 
 class PostgresBackend(Backend):
@@ -30,30 +36,80 @@ class PostgresBackend(Backend):
     rank_limit = 500
 
     def retrieve(
-        self, doc_type: str, match: Match | None, head_only: bool, where: Where, order: str, limit: int
+        self,
+        doc_type: str,
+        match: Match | None,
+        head_only: bool,
+        where: Where,
+        order: str,
+        limit: int,
+        likely: int | None = None,
+        total: int = 0,
     ) -> list[int]:
         conditions, params = self.where_sql(doc_type, where)
         if match is None:
             sql = (
                 f"SELECT d.id FROM search_document d WHERE {conditions} "  # noqa: S608 - conditions are our own SQL; values go as parameters
-                "ORDER BY d.published_at DESC NULLS LAST, d.id DESC LIMIT %s"
+                # Plain DESC (nulls first) walks the (doc_type, is_public, published_at) index backwards; every
+                # document type sets published_at.
+                "ORDER BY d.published_at DESC, d.id DESC LIMIT %s"
             )
             return [row[0] for row in self.fetch(sql, [*params, limit])]
         column = "d.head_tsv" if head_only else "d.tsv"
-        ordering = f"ts_rank('{RANK_WEIGHTS}', d.tsv, q.query) DESC, d.id DESC" if order == "rank" else "d.id DESC"
-        sql = (
-            f"SELECT d.id FROM search_document d, to_tsquery('simple', %s) AS q(query) "  # noqa: S608 - conditions are our own SQL; values go as parameters
-            f"WHERE {column} @@ q.query AND {conditions} ORDER BY {ordering} LIMIT %s"
-        )
-        if head_only and order != "rank":
-            # The small head_tsv is cheap to recheck: collect every match through the GIN index and sort those,
-            # rather than let the planner walk the primary key backwards through every document.
+        if order == "rank":
+            sql = (
+                f"SELECT d.id FROM search_document d, to_tsquery('simple', %s) AS q(query) "  # noqa: S608 - as above
+                f"WHERE {column} @@ q.query AND {conditions} "
+                f"ORDER BY ts_rank('{RANK_WEIGHTS}', d.tsv, q.query) DESC, d.id DESC LIMIT %s"
+            )
+        else:
+            return self._newest_matches(doc_type, column, match, conditions, params, limit, likely, total)
+        return [row[0] for row in self.fetch(sql, [tsquery_text(match), *params, limit])]
+
+    def _newest_matches(
+        self,
+        doc_type: str,
+        column: str,
+        match: Match,
+        conditions: str,
+        params: list,
+        limit: int,
+        likely: int | None,
+        total: int,
+    ) -> list[int]:
+        """The newest `limit` matches. A GIN index cannot give its matches newest first, and fetching every one
+        of thousands of matches from the table to sort them is what makes a common word slow. So look among the
+        newest documents first: a window of ids that should hold about WINDOW_MARGIN times `limit` matches
+        (from `likely`), where the GIN index and the primary key together fetch only the matches inside it; when
+        it holds too few, a window four times as large, until it spans every document."""
+        first, last = self.fetch("SELECT MIN(id), MAX(id) FROM search_document WHERE doc_type = %s", [doc_type])[0]
+        if first is None:
+            return []
+        span = last - first + 1
+        window = span if not likely or total <= 0 else round(WINDOW_MARGIN * limit * span / likely)
+        query = tsquery_text(match)
+        while True:
+            bound = max(first, last - max(window, WINDOW_MINIMUM) + 1)
             sql = (
                 "WITH matches AS MATERIALIZED (SELECT d.id FROM search_document d, "  # noqa: S608 - as above
-                f"to_tsquery('simple', %s) AS q(query) WHERE d.head_tsv @@ q.query AND {conditions}) "
+                f"to_tsquery('simple', %s) AS q(query) WHERE {column} @@ q.query AND d.id >= %s AND {conditions}) "
                 "SELECT id FROM matches ORDER BY id DESC LIMIT %s"
             )
-        return [row[0] for row in self.fetch(sql, [tsquery_text(match), *params, limit])]
+            found = [row[0] for row in self.fetch(sql, [query, bound, *params, limit])]
+            if len(found) >= limit or bound == first:
+                return found
+            window *= 4
+
+    def count(self, doc_type: str, match: Match | None, where: Where) -> int:
+        conditions, params = self.where_sql(doc_type, where)
+        if match is None:
+            sql = f"SELECT COUNT(*) FROM search_document d WHERE {conditions}"  # noqa: S608 - as above
+            return int(self.fetch(sql, params)[0][0])
+        sql = (
+            "SELECT COUNT(*) FROM search_document d, to_tsquery('simple', %s) AS q(query) "  # noqa: S608 - as above
+            f"WHERE d.tsv @@ q.query AND {conditions}"
+        )
+        return int(self.fetch(sql, [tsquery_text(match), *params])[0][0])
 
     def similar_words(self, doc_type: str, word: str, limit: int) -> list[tuple[str, int]]:
         sql = (

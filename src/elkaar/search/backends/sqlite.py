@@ -10,7 +10,9 @@ from elkaar.search.backends.base import Backend, Match, Where
 
 FTS_TABLE = "search_fts"
 WORD_TRIGRAMS = "search_word_trigram"
-COLUMN_WEIGHTS = "3.0, 2.0, 1.0"  # bm25() weights of title, keywords, body (as in ranking.FIELD_WEIGHTS)
+COLUMN_WEIGHTS = "3.0, 2.0, 1.0, 0.0"  # bm25() weights of title, keywords, body (as in ranking.FIELD_WEIGHTS), filters
+TEXT_COLUMNS = "{title_tokens keyword_tokens body_tokens}"
+HEAD_COLUMNS = "{title_tokens keyword_tokens}"
 
 
 def fts_expression(match: Match, head_only: bool) -> str:
@@ -21,10 +23,12 @@ def fts_expression(match: Match, head_only: bool) -> str:
             tokens = " AND ".join(f'"{token}"' for token in alternative)
             alternatives.append(f"({tokens})" if len(alternative) > 1 else tokens)
         concepts.append("(" + " OR ".join(alternatives) + ")")
-    expression = f" {match.mode.upper()} ".join(concepts)
-    if head_only:
-        expression = "{title_tokens keyword_tokens} : (" + expression + ")"
-    return expression
+    parts = []
+    if concepts:
+        columns = HEAD_COLUMNS if head_only else TEXT_COLUMNS
+        parts.append(f"{columns} : (" + f" {match.mode.upper()} ".join(concepts) + ")")
+    parts += ["filter_tokens : (" + " OR ".join(f'"{token}"' for token in group) + ")" for group in match.filters]
+    return " AND ".join(parts)
 
 
 class SqliteBackend(Backend):
@@ -32,8 +36,17 @@ class SqliteBackend(Backend):
     rank_limit = 1000
 
     def retrieve(
-        self, doc_type: str, match: Match | None, head_only: bool, where: Where, order: str, limit: int
+        self,
+        doc_type: str,
+        match: Match | None,
+        head_only: bool,
+        where: Where,
+        order: str,
+        limit: int,
+        likely: int | None = None,
+        total: int = 0,
     ) -> list[int]:
+        # FTS5 reads its posting lists newest first by itself: `likely` changes nothing here.
         conditions, params = self.where_sql(doc_type, where)
         if match is None:
             sql = (
@@ -47,6 +60,17 @@ class SqliteBackend(Backend):
             f"WHERE {FTS_TABLE} MATCH %s AND {conditions} ORDER BY {ordering} LIMIT %s"
         )
         return [row[0] for row in self.fetch(sql, [fts_expression(match, head_only), *params, limit])]
+
+    def count(self, doc_type: str, match: Match | None, where: Where) -> int:
+        conditions, params = self.where_sql(doc_type, where)
+        if match is None:
+            sql = f"SELECT COUNT(*) FROM search_document d WHERE {conditions}"  # noqa: S608 - as above
+            return int(self.fetch(sql, params)[0][0])
+        sql = (
+            f"SELECT COUNT(*) FROM {FTS_TABLE} JOIN search_document d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 - as above
+            f"WHERE {FTS_TABLE} MATCH %s AND {conditions}"
+        )
+        return int(self.fetch(sql, [fts_expression(match, False), *params])[0][0])
 
     def similar_words(self, doc_type: str, word: str, limit: int) -> list[tuple[str, int]]:
         trigrams = sorted({word[index : index + 3] for index in range(len(word) - 2)})
