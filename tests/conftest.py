@@ -12,6 +12,15 @@ from django.test import Client
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def fresh_synonym_list():
+    """Each test reads the synonym list afresh: a test's synonyms vanish with its rolled-back transaction, which
+    tells the search engine's few-seconds cache nothing."""
+    from elkaar.search import engine
+
+    engine.forget_synonyms()
+
+
 @pytest.fixture
 def municipality(db):
     return factories.OrganisationFactory(name="Gemeente Utrecht", domain="utrecht.nl")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -122,12 +123,17 @@ class ParsedQuery:
 
 # --- synonyms ---------------------------------------------------------------------------------------------
 
-_synonym_cache: dict[str, Any] = {"version": None, "groups": []}
+SYNONYM_CHECK_SECONDS = 5.0  # how often a process asks whether the list changed (a save here clears it at once)
+_synonym_cache: dict[str, Any] = {"version": None, "groups": [], "checked": -math.inf}
 
 
 def synonym_groups() -> list[list[tuple[str, ...]]]:
-    """The active synonym groups as stem sequences, reloaded whenever an administrator changed the list."""
-    # Raw SQL: this runs on every search (the ORM's query building would cost more than the query).
+    """The active synonym groups as stem sequences, reloaded when an administrator changed the list: at once in
+    this process (forget_synonyms), within SYNONYM_CHECK_SECONDS in the others."""
+    now = time.monotonic()
+    if now - _synonym_cache["checked"] < SYNONYM_CHECK_SECONDS:
+        return _synonym_cache["groups"]
+    # Raw SQL: the ORM's query building would cost more than the query.
     key = tuple(backend().fetch("SELECT MAX(updated_at), COUNT(*) FROM search_synonym WHERE is_active = %s", [True])[0])
     if _synonym_cache["version"] != key:
         groups = []
@@ -140,7 +146,13 @@ def synonym_groups() -> list[list[tuple[str, ...]]]:
             if len(members) > 1:
                 groups.append(members)
         _synonym_cache.update(version=key, groups=groups)
+    _synonym_cache["checked"] = now
     return _synonym_cache["groups"]
+
+
+def forget_synonyms(**kwargs) -> None:
+    """Make the next search read the synonym list again (connected to saves and deletes of synonyms)."""
+    _synonym_cache["checked"] = -math.inf
 
 
 # --- query parsing ----------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from elkaar.accounts.models import Organisation, User
 from elkaar.catalogue.models import Course, CourseTrainer, Session
 from elkaar.core.models import Topic
-from elkaar.search import index
+from elkaar.search import engine, index
 from elkaar.search.documents import courses_of_person
+from elkaar.search.models import Synonym
 
 COURSE = "course"
 PERSON = "person"
@@ -128,4 +129,6 @@ def connect() -> None:
     post_save.connect(_topic_changed, sender=Topic, dispatch_uid=f"{uid}.topic_saved")
     pre_delete.connect(_topic_deleting, sender=Topic, dispatch_uid=f"{uid}.topic_deleting")
     post_delete.connect(_topic_deleted, sender=Topic, dispatch_uid=f"{uid}.topic_deleted")
+    post_save.connect(engine.forget_synonyms, sender=Synonym, dispatch_uid=f"{uid}.synonym_saved")
+    post_delete.connect(engine.forget_synonyms, sender=Synonym, dispatch_uid=f"{uid}.synonym_deleted")
     post_save.connect(_organisation_changed, sender=Organisation, dispatch_uid=f"{uid}.organisation_saved")

@@ -9,11 +9,15 @@ and the queries always agree. pg_trgm finds words like a mistyped one.
 
 from __future__ import annotations
 
+import time
+
 from elkaar.search.backends.base import Backend, Match, Where
 
 RANK_WEIGHTS = "{0.1, 0.33, 0.67, 1.0}"  # ts_rank weights of D, C (body), B (keywords), A (title)
 WINDOW_MARGIN = 3  # the first window of newest documents should hold this many times the matches needed...
 WINDOW_MINIMUM = 2000  # ...and span at least this many ids
+ID_RANGE_SECONDS = 5.0
+_id_ranges: dict[str, tuple[float, tuple[int, int]]] = {}
 
 
 def tsquery_text(match: Match) -> str:
@@ -82,9 +86,10 @@ class PostgresBackend(Backend):
         newest documents first: a window of ids that should hold about WINDOW_MARGIN times `limit` matches
         (from `likely`), where the GIN index and the primary key together fetch only the matches inside it; when
         it holds too few, a window four times as large, until it spans every document."""
-        first, last = self.fetch("SELECT MIN(id), MAX(id) FROM search_document WHERE doc_type = %s", [doc_type])[0]
-        if first is None:
+        id_range = self.id_range(doc_type)
+        if id_range is None:
             return []
+        first, last = id_range
         span = last - first + 1
         window = span if not likely or total <= 0 else round(WINDOW_MARGIN * limit * span / likely)
         query = tsquery_text(match)
@@ -99,6 +104,20 @@ class PostgresBackend(Backend):
             if len(found) >= limit or bound == first:
                 return found
             window *= 4
+
+    @staticmethod
+    def id_range(doc_type: str) -> tuple[int, int] | None:
+        """The lowest and highest document id of a type (None without documents), remembered for a few seconds:
+        a document indexed since still counts, as windows only have a lower bound."""
+        now = time.monotonic()
+        cached = _id_ranges.get(doc_type)
+        if cached is not None and now - cached[0] < ID_RANGE_SECONDS:
+            return cached[1]
+        first, last = Backend.fetch("SELECT MIN(id), MAX(id) FROM search_document WHERE doc_type = %s", [doc_type])[0]
+        if first is None:
+            return None
+        _id_ranges[doc_type] = (now, (first, last))
+        return first, last
 
     def count(self, doc_type: str, match: Match | None, where: Where) -> int:
         conditions, params = self.where_sql(doc_type, where)
