@@ -253,6 +253,7 @@ def _email_settings(url: str) -> dict[str, object]:
 
 globals().update(_email_settings(env("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "elkaar <noreply@elkaar.example>")
+CONTACT_EMAIL = env("CONTACT_EMAIL", "beheer@elkaar.example")  # who answers questions about this site (OpenAPI contact)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: Django's tasks API with the database backend; tests run tasks at once.

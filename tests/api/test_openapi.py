@@ -64,6 +64,25 @@ def test_openapi_info_has_contact_and_semver_and_server_ends_in_v1(document):
     assert [server["url"] for server in document["servers"]] == ["http://127.0.0.1:8000/api/v1"]
 
 
+def test_openapi_contact_is_the_configured_address(settings):
+    settings.CONTACT_EMAIL = "opleidingen@minbzk.nl"
+
+    document = Client().get("/api/v1/openapi.json").json()
+
+    assert document["info"]["contact"] == {
+        "name": "elkaar",
+        "url": "http://127.0.0.1:8000",
+        "email": "opleidingen@minbzk.nl",
+    }
+
+
+def test_openapi_every_operation_of_every_app_has_a_summary_and_a_description(document):
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("summary", "").strip(), (method, path)
+            assert operation.get("description", "").strip(), (method, path)
+
+
 def test_openapi_every_operation_documents_summary_version_header_and_problems(document):
     for method, path, operation in _operations(document):
         assert operation["summary"] and operation["description"] and operation["tags"], (method, path)

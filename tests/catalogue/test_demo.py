@@ -1,20 +1,28 @@
-"""`elkaar demo`: realistic, deterministic demo content (loaded once for this module)."""
+"""`elkaar demo`: realistic, deterministic demo content with a past (loaded once for this module)."""
 
 from __future__ import annotations
 
 import io
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from elkaar.accounts.models import Organisation, OrganisationKind, User
 from elkaar.catalogue.management.commands.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, build_plan
 from elkaar.catalogue.models import Course, CourseStatus, Programme, Session
 from elkaar.core.models import Topic
+from elkaar.enrolment.models import Attendance, Registration
+from elkaar.feedback import services as feedback
+from elkaar.feedback.models import Invitation, Response, Review, Survey, SurveyKind
+from elkaar.impact.models import Endorsement, FlowFact, Milestone, SessionFact, StaleSession
+from elkaar.search.models import Document
 
 PILOT_TOPICS = [
     "Omgaan met social media",
@@ -41,6 +49,15 @@ def counts() -> dict[str, int]:
         "programmes": Programme.objects.count(),
         "courses": Course.objects.count(),
         "sessions": Session.objects.count(),
+        "registrations": Registration.objects.count(),
+        "attendance ticked": Registration.objects.exclude(attendance=Attendance.UNKNOWN).count(),
+        "surveys": Survey.objects.count(),
+        "invitations": Invitation.objects.count(),
+        "responses": Response.objects.count(),
+        "reviews": Review.objects.count(),
+        "endorsements": Endorsement.objects.count(),
+        "session facts": SessionFact.objects.count(),
+        "milestones": Milestone.objects.count(),
     }
 
 
@@ -197,3 +214,133 @@ def test_demo_twice_adds_nothing(demo):
 
     assert counts() == before
     assert "0 cursussen" in out
+
+
+def test_demo_again_with_if_empty_changes_nothing(demo):
+    before = counts()
+
+    out = run("demo", "--if-empty")
+
+    assert counts() == before
+    assert "niet (opnieuw) geladen" in out
+
+
+# --- The past of the demo: made through the services, every figure derived by the normal code ------------------------
+
+
+def test_demo_past_sessions_had_colleagues_of_several_organisations(demo):
+    past = Session.objects.filter(starts_at__lt=timezone.now(), course__status=CourseStatus.PUBLISHED)
+    with_people = past.annotate(n=Count("registrations", filter=Q(registrations__status="confirmed"))).filter(n__gte=3)
+    organisations = Registration.objects.filter(session__in=past).values("user__organisation").distinct().count()
+
+    assert with_people.count() >= 0.8 * past.count() >= 40
+    assert organisations >= 20
+    assert not Registration.objects.filter(session__starts_at__gt=timezone.now() + timedelta(days=1)).exclude(
+        user__email="deelnemer@utrecht.nl"
+    )  # coming sessions: only the demo participant's own places
+
+
+def test_demo_counts_of_places_match_the_registrations(demo):
+    sessions = Session.objects.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
+        waiting=Count("registrations", filter=Q(registrations__status="waiting")),
+    )
+    for session in sessions:
+        assert (session.confirmed_count, session.waiting_count) == (session.confirmed, session.waiting)
+        assert session.confirmed_count <= session.capacity
+
+
+def test_demo_registrations_are_dated_before_their_session(demo):
+    registrations = Registration.objects.filter(session__starts_at__lt=timezone.now()).select_related("session")
+
+    assert registrations.count() >= 300
+    for registration in registrations:
+        assert registration.created_at < registration.session.starts_at
+        if registration.attendance_marked_at:
+            assert registration.attendance_marked_at > registration.session.ends_at
+
+
+def test_demo_has_no_shows_and_sessions_without_attendance_taken(demo):
+    ticked = Registration.objects.exclude(attendance=Attendance.UNKNOWN)
+
+    assert Registration.objects.no_shows().count() >= 10
+    assert ticked.values("session").distinct().count() < SessionFact.objects.filter(attendees__gt=0).count()
+
+
+def test_demo_public_dashboard_shows_savings(demo, client):
+    response = client.get(reverse("impact:public"))
+
+    total = response.context["total"]
+    assert response.status_code == 200
+    assert total.net > 0 and total.participants >= 300
+    assert total.satisfaction is not None and 3 <= total.satisfaction <= 5
+    assert 0.3 <= total.cross_org_share <= 0.9
+
+
+def test_demo_programme_dashboard_shows_figures_to_its_manager(demo, client):
+    manager = User.objects.get(email="programma@minbzk.nl")
+    programme = manager.managed_programmes.annotate(n=Count("courses")).order_by("-n").first()
+    client.force_login(manager)
+
+    response = client.get(reverse("impact:programme", args=[programme.slug]))
+
+    assert response.status_code == 200
+    assert response.context["total"].sessions > 0
+
+
+def test_demo_knowledge_network_links_organisations(demo, client):
+    response = client.get(reverse("impact:network"))
+
+    edges = response.context["graph"].edges
+    assert len(edges) >= 50
+    assert all(edge.source.id != edge.target.id for edge in edges)
+    assert len({edge.source.kind for edge in edges} | {edge.target.kind for edge in edges}) >= 4
+    assert FlowFact.objects.exclude(source=F("target")).exists()
+
+
+def test_demo_courses_have_ratings_in_the_search_index(demo):
+    rated = Document.objects.filter(doc_type="course", rating_average__isnull=False)
+
+    assert rated.count() >= 20
+    for document in rated[:10]:
+        summary = feedback.course_rating(Course.objects.get(pk=document.object_id))
+        assert (document.rating_average, document.rating_count) == (summary.average, summary.count)
+
+
+def test_demo_evaluations_and_follow_ups_were_answered(demo):
+    shown = SessionFact.objects.filter(satisfaction_count__gte=settings.SURVEY_MIN_RESPONSES)
+    follow_ups = Survey.objects.filter(kind=SurveyKind.FOLLOWUP, is_template=False).select_related("session")
+
+    assert Response.objects.filter(survey__kind=SurveyKind.EVALUATION).count() >= 100
+    assert shown.count() >= 20
+    assert Response.objects.filter(survey__kind=SurveyKind.FOLLOWUP).count() >= 10
+    for survey in follow_ups:  # sent on the day the periodic job sends them, never before
+        assert survey.opened_at == survey.session.ends_at + timedelta(days=settings.EVALUATION_FOLLOWUP_DAYS)
+    assert not Invitation.objects.filter(sent_at__gt=timezone.now())
+
+
+def test_demo_trainers_reached_milestones_without_thank_you_mails(demo):
+    trainer = User.objects.get(email="trainer@utrecht.nl")
+
+    assert Milestone.objects.filter(trainer=trainer, kind="sessions-1").exists()
+    assert Milestone.objects.count() >= 30
+    assert not Milestone.objects.filter(mailed_at__isnull=False).exists()
+    assert not StaleSession.objects.exists()  # impact is up to date with the past
+
+
+def test_demo_has_reviews_replies_and_endorsements(demo):
+    assert Review.objects.count() >= 40
+    assert Review.objects.exclude(reply="").exists()
+    assert Endorsement.objects.count() >= 5
+    for review in Review.objects.select_related("course")[:20]:
+        assert review.text and 1 <= review.rating <= 5
+
+
+def test_demo_participant_has_a_past_and_an_evaluation_to_answer(demo):
+    participant = User.objects.get(email="deelnemer@utrecht.nl")
+    places = Registration.objects.filter(user=participant, status="confirmed")
+
+    assert places.filter(session__starts_at__lt=timezone.now()).count() == 4
+    assert places.filter(session__starts_at__gt=timezone.now()).count() == 2
+    assert Review.objects.filter(author=participant).exists()
+    assert feedback.open_invitations(participant)

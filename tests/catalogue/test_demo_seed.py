@@ -11,6 +11,7 @@ from elkaar.accounts.models import Organisation, User
 from elkaar.catalogue.management.commands.demo import DEMO_PASSWORD
 from elkaar.catalogue.models import Course, CourseStatus, Programme, Session
 from elkaar.core.models import Topic
+from elkaar.enrolment.models import Registration
 from tests import factories
 
 
@@ -31,10 +32,15 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_demo_if_empty_loads_into_an_empty_database(db):
-    run("demo", "--if-empty")
+def test_demo_if_empty_loads_into_an_empty_database_without_sending_mail(
+    db, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):  # what the demo queued for after its commits runs
+        run("demo", "--if-empty")
 
     assert Course.objects.count() >= 80
+    assert Registration.objects.count() >= 300
+    assert mailoutbox == []  # the past is made up: nobody is told about it
 
 
 def test_demo_if_empty_does_nothing_when_an_organisation_exists(db):

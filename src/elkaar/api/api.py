@@ -36,6 +36,12 @@ class ElkaarAPI(NinjaAPI):
         # Paths are relative to the server URL, which already ends in /api/v1.
         document = super().get_openapi_schema(path_prefix="")
         openapi.complete(document, catalogue_public=settings.CATALOGUE_PUBLIC)
+        # Read per request, like CATALOGUE_PUBLIC: the document always names the address configured now.
+        document["info"]["contact"] = {
+            "name": settings.SITE_NAME,
+            "url": settings.SITE_URL,
+            "email": settings.CONTACT_EMAIL,
+        }
         return document
 
     def get_openapi_operation_id(self, operation: Any) -> str:
@@ -54,7 +60,6 @@ api = ElkaarAPI(
     servers=[{"url": f"{settings.SITE_URL}/api/v1", "description": "elkaar"}],
     openapi_extra={
         "info": {
-            "contact": {"name": "elkaar", "url": settings.SITE_URL, "email": "beheer@elkaar.example"},
             "license": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
         }
     },

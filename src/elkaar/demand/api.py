@@ -313,6 +313,9 @@ def list_knowledge_requests_matching_me(request: HttpRequest, paging: Query[Page
     response=RequestOut,
     auth=current_user,
     summary="Eén kennisvraag opvragen",
+    description="Eén kennisvraag, ook als hij gesloten is. De namen van wie 'ik ook' zei (`supporters`) krijgen "
+    "alleen de vragensteller, de trainers van de cursus die de vraag beantwoordt en beheerders; anderen krijgen "
+    "`null` en zien alleen het aantal (`supporter_count`).",
 )
 def get_knowledge_request(request: HttpRequest, id: Id) -> dict:
     user = current_user(request)
@@ -395,6 +398,8 @@ def withdraw_support(request: HttpRequest, id: Id) -> Status[None]:
     response=CommentPage,
     auth=current_user,
     summary="Reacties op een kennisvraag",
+    description="De reacties van collega's op de vraag, oudste eerst, met naam en organisatie van wie reageerde; "
+    "ook bij een gesloten vraag.",
 )
 def list_comments(request: HttpRequest, id: Id, paging: Query[PageParams]) -> dict:
     current_user(request)

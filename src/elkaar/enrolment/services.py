@@ -133,8 +133,11 @@ def locked_session(session_id: int) -> Iterator[Session]:
 
 
 def _after_commit(function: Callable[..., object], *args: object) -> None:
-    """Run `function(*args)` once the transaction has committed (and the lock is released); a failure there is
-    logged and never turns a registration that succeeded into an error."""
+    """Run `function(*args)` (an e-mail) once the transaction has committed (and the lock is released); a failure
+    there is logged and never turns a registration that succeeded into an error. Skipped while mail is muted: the
+    message and its calendar file would be made for nothing."""
+    if mail.is_muted():
+        return
     transaction.on_commit(functools.partial(function, *args), robust=True)
 
 

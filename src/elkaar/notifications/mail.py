@@ -1,19 +1,40 @@
 """E-mail messages: rendered in the recipient's language, queued after the transaction commits.
 
 A message is prepared at once (so the texts reflect the state at the time of the change) and handed to the
-task queue only when the surrounding transaction has committed; a rolled back change sends nothing.
+task queue only when the surrounding transaction has committed; a rolled back change sends nothing. Inside
+`muted()` nothing is sent at all (`elkaar demo` replaying a made-up past through the services).
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+_muted: ContextVar[bool] = ContextVar("elkaar_mail_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Send no e-mail from inside the block, also not from what commits inside it (on_commit callbacks): for
+    history that is loaded rather than lived, whose people are made up and whose moments have passed."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def is_muted() -> bool:
+    """Inside `muted()`: a caller may skip preparing what would only be sent (a calendar file, say)."""
+    return _muted.get()
 
 
 def prepare(
@@ -69,5 +90,7 @@ def send(
     attachments: Iterable[tuple[str, bytes, str]] = (),
     reply_to: str | None = None,
 ) -> None:
-    """Prepare and queue one message; the usual way for services to e-mail someone."""
+    """Prepare and queue one message; the usual way for services to e-mail someone (nothing inside `muted()`)."""
+    if _muted.get():
+        return
     queue(prepare(to, template, context, language, attachments, reply_to))

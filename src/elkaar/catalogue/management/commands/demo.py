@@ -1,10 +1,13 @@
-"""elkaar demo: realistic, deterministic Dutch demo content (organisations, colleagues, topics, courses, sessions).
+"""elkaar demo: realistic, deterministic Dutch demo content (organisations, colleagues, topics, courses, sessions,
+and the past of the sessions that took place).
 
 The content lives in JSON files under catalogue/data/. Everything else (who works where, who teaches what, when
 sessions are) is drawn from random.Random(SEED), so every run gives the same content; session dates are placed
 relative to the current week, so there are always past and coming sessions. Loading is idempotent: what already
 exists (by organisation name, topic name, e-mail address, programme name and course external id) is left alone.
-Records are written directly in bulk, not through the services, so it takes a second or two.
+The catalogue is written directly in bulk, not through the services, so it takes a second or two. The past of the
+new courses (registrations, attendance, evaluations, reviews, endorsements) is then made through the services, and
+the figures derived from it by the normal code, without sending e-mail: see catalogue/management/demo_history.py.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from elkaar.accounts.models import Organisation, OrganisationDomain, User
+from elkaar.catalogue.management.demo_history import HistoryCounts, load_history
 from elkaar.catalogue.models import Course, CourseStatus, CourseTrainer, Programme, Session
 from elkaar.core.models import Topic, unique_slug
 
@@ -278,7 +282,6 @@ def load_topics(data: list[dict[str, Any]]) -> tuple[dict[str, Topic], int]:
     return topics, added
 
 
-@transaction.atomic
 def _added_summary(added: dict[str, int]) -> str:
     """ "3 organisaties, 1 onderwerp, ...": each count with its own singular or plural."""
     n = added
@@ -293,8 +296,25 @@ def _added_summary(added: dict[str, int]) -> str:
     return ", ".join(parts)
 
 
-def load_plan(plan: Plan, now: datetime) -> dict[str, int]:
-    """Write the plan, skipping what exists already; returns how many records of each kind were added."""
+def _history_summary(counts: HistoryCounts) -> str:
+    """ "812 aanmeldingen, 41 keer niet verschenen, ...": what the past of the new courses holds."""
+    n = counts
+    parts = [
+        ngettext("%(count)d aanmelding", "%(count)d aanmeldingen", n.registrations) % {"count": n.registrations},
+        ngettext("%(count)d keer niet verschenen", "%(count)d keer niet verschenen", n.no_shows)
+        % {"count": n.no_shows},
+        ngettext("%(count)d ingevulde vragenlijst", "%(count)d ingevulde vragenlijsten", n.responses)
+        % {"count": n.responses},
+        ngettext("%(count)d beoordeling", "%(count)d beoordelingen", n.reviews) % {"count": n.reviews},
+        ngettext("%(count)d aanbeveling", "%(count)d aanbevelingen", n.endorsements) % {"count": n.endorsements},
+    ]
+    return ", ".join(parts)
+
+
+@transaction.atomic
+def load_plan(plan: Plan, now: datetime) -> tuple[dict[str, int], list[Course]]:
+    """Write the plan, skipping what exists already; returns how many records of each kind were added, and the
+    courses added."""
     from allauth.account.models import EmailAddress
 
     added = dict.fromkeys(["organisations", "topics", "people", "programmes", "courses", "sessions"], 0)
@@ -420,7 +440,7 @@ def load_plan(plan: Plan, now: datetime) -> dict[str, int]:
         ]
     )
     added["sessions"] = len(sessions)
-    return added
+    return added, courses
 
 
 class Command(BaseCommand):
@@ -438,11 +458,15 @@ class Command(BaseCommand):
             self.stdout.write(_("De database is niet leeg; de demo-inhoud is niet (opnieuw) geladen."))
         else:
             now = timezone.now()
-            added = load_plan(build_plan(timezone.localdate(now)), now)
+            plan = build_plan(timezone.localdate(now))
+            added, courses = load_plan(plan, now)
             if added["courses"] and "reindex" in get_commands():
-                # Bulk writes bypass the search app's signals; its own command brings the index in step.
+                # Bulk writes bypass the search app's signals; its own command brings the index in step. Before
+                # the history: its reviews give the indexed courses their ratings.
                 call_command("reindex", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+            history = load_history(courses, load_data("history"), [topic["name"] for topic in plan.topics], now)
             self.stdout.write(_("Demo-inhoud geladen: %(added)s.") % {"added": _added_summary(added)})
+            self.stdout.write(_("Verleden van de demo: %(history)s.") % {"history": _history_summary(history)})
         self.stdout.write(_("Demo-accounts (wachtwoord %(password)s):") % {"password": DEMO_PASSWORD})
         for email, _name, _job, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<24} {role}")
