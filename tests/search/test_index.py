@@ -133,3 +133,14 @@ def test_reindex_rebuilds_a_lost_index(course):
     call_command("reindex", "course", stdout=io.StringIO())
 
     assert found("woo") == [course.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reindex_outside_a_transaction_also_cleans_up(make_course):
+    """Run as the command runs in production: not inside a transaction, so PostgreSQL also vacuums."""
+    course = make_course("Woo-verzoeken in de praktijk")
+    Document.objects.all().delete()
+
+    call_command("reindex", stdout=io.StringIO())
+
+    assert found("woo") == [course.pk]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 
+from django.db import connection
+
 from elkaar.search.backends.base import Backend, Match, Where
 
 RANK_WEIGHTS = "{0.1, 0.33, 0.67, 1.0}"  # ts_rank weights of D, C (body), B (keywords), A (title)
@@ -146,5 +148,9 @@ class PostgresBackend(Backend):
         return [(row[0], row[1]) for row in self.fetch(sql, [doc_type, escaped + "%", limit])]
 
     def after_rebuild(self) -> None:
-        # Fresh statistics for the planner (all tables: the catalogue may just have been loaded in bulk too).
+        # A rebuild leaves every old row behind as a dead one, and the GIN indexes point at them until a vacuum:
+        # clean up now when we may (VACUUM cannot run inside a transaction), else leave it to autovacuum. Fresh
+        # planner statistics either way (all tables: the catalogue may just have been loaded in bulk too).
+        if not connection.in_atomic_block:
+            self.execute("VACUUM (ANALYZE) search_document, search_facet, search_term, search_word")
         self.execute("ANALYZE")
