@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from elkaar.enrolment.models import Attendance
 from elkaar.feedback import services
 from elkaar.feedback.models import ReportDecision, Review, ReviewReport, ReviewStatus
+from elkaar.search import index
 from elkaar.search.models import Document
 from tests import factories
 from tests.feedback.conftest import attend, ended_session
@@ -100,6 +104,25 @@ def test_save_review_updates_search_rating(bob, course, bob_attended, colleagues
 
     document = Document.objects.get(doc_type="course", object_id=course.pk)
     assert (document.rating_average, document.rating_count) == (3.5, 2)
+
+
+def test_search_rating_survives_a_rebuild_of_the_index(bob, course, bob_attended):
+    _review(bob, course, rating=5)
+
+    call_command("reindex", stdout=io.StringIO())
+
+    document = Document.objects.get(doc_type="course", object_id=course.pk)
+    assert (document.rating_average, document.rating_count) == (5.0, 1)
+
+
+def test_search_rating_comes_back_when_a_course_is_indexed_anew(bob, course, bob_attended):
+    _review(bob, course, rating=4)
+    Document.objects.filter(doc_type="course", object_id=course.pk).delete()
+
+    index.update("course", course.pk)
+
+    document = Document.objects.get(doc_type="course", object_id=course.pk)
+    assert (document.rating_average, document.rating_count) == (4.0, 1)
 
 
 # --- Review pages ---------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self) -> None:
-        from elkaar.feedback import periodic
+        from elkaar.feedback import periodic, services
+        from elkaar.search import index
 
         periodic.register_jobs()
+        index.rating_source("course", services.course_ratings)

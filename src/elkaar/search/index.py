@@ -86,6 +86,27 @@ def set_rating(doc_type: str, object_id: int, average: float | None, count: int)
     Document.objects.filter(doc_type=doc_type, object_id=object_id).update(rating_average=average, rating_count=count)
 
 
+RatingSource = Callable[[Iterable[int]], dict[int, tuple[float, int]]]
+_rating_sources: dict[str, RatingSource] = {}
+
+
+def rating_source(doc_type: str, source: RatingSource) -> None:
+    """Where the reviews of a type's objects come from: `source(object_ids)` gives (average, count) for those
+    with reviews. The index asks it whenever it makes a document anew (a rebuild, an object found again), so
+    ratings recorded with `set_rating` survive `elkaar reindex`. The feedback app registers it for courses."""
+    _rating_sources[doc_type] = source
+
+
+def _apply_ratings(doc_type: str, documents: Iterable[Document]) -> None:
+    source = _rating_sources.get(doc_type)
+    documents = list(documents)
+    if source is None or not documents:
+        return
+    ratings = source([document.object_id for document in documents])
+    for document in documents:
+        document.rating_average, document.rating_count = ratings.get(document.object_id, (None, 0))
+
+
 def _guarded(work: Callable[[], None]) -> None:
     try:
         with transaction.atomic():
@@ -113,6 +134,8 @@ def _update_now(doc_type: str, object_ids: list[int]) -> None:
             continue
         document = old or Document(doc_type=doc_type, object_id=object_id)
         _fill(document, entry)
+        if old is None:
+            _apply_ratings(doc_type, [document])
         document.save()
         if old is not None:
             document.facets.all().delete()
@@ -246,6 +269,7 @@ def _rebuild_type(doc_type: str, batch_size: int, progress) -> int:
     batch: list[tuple[Document, Entry]] = []
 
     def flush() -> None:
+        _apply_ratings(doc_type, [document for document, _entry in batch])
         documents = Document.objects.bulk_create([document for document, _entry in batch])
         if connection.vendor == "sqlite" and any(document.pk is None for document in documents):
             raise RuntimeError("bulk_create returned no primary keys")
