@@ -74,6 +74,20 @@ class Backend:
 
     # --- shared helpers ---
 
+    def newest(self, conditions: str, params: list[Any], limit: int) -> list[int]:
+        """The newest documents that meet SQL conditions, without a text match (browsing)."""
+        sql = (
+            f"SELECT d.id FROM search_document d WHERE {conditions} "  # noqa: S608 - conditions are our own SQL; values go as parameters
+            # Plain DESC (nulls first on PostgreSQL) walks the (doc_type, is_public, published_at) index backwards on
+            # both engines; every document type sets published_at.
+            "ORDER BY d.published_at DESC, d.id DESC LIMIT %s"
+        )
+        return [row[0] for row in self.fetch(sql, [*params, limit])]
+
+    def count_where(self, conditions: str, params: list[Any]) -> int:
+        sql = f"SELECT COUNT(*) FROM search_document d WHERE {conditions}"  # noqa: S608 - as above
+        return int(self.fetch(sql, params)[0][0])
+
     @staticmethod
     def where_sql(doc_type: str, where: Where) -> tuple[str, list[Any]]:
         parts = ["d.doc_type = %s"]

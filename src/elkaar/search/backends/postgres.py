@@ -54,13 +54,7 @@ class PostgresBackend(Backend):
     ) -> list[int]:
         conditions, params = self.where_sql(doc_type, where)
         if match is None:
-            sql = (
-                f"SELECT d.id FROM search_document d WHERE {conditions} "  # noqa: S608 - conditions are our own SQL; values go as parameters
-                # Plain DESC (nulls first) walks the (doc_type, is_public, published_at) index backwards; every
-                # document type sets published_at.
-                "ORDER BY d.published_at DESC, d.id DESC LIMIT %s"
-            )
-            return [row[0] for row in self.fetch(sql, [*params, limit])]
+            return self.newest(conditions, params, limit)
         column = "d.head_tsv" if head_only else "d.tsv"
         if order == "rank":
             sql = (
@@ -124,8 +118,7 @@ class PostgresBackend(Backend):
     def count(self, doc_type: str, match: Match | None, where: Where) -> int:
         conditions, params = self.where_sql(doc_type, where)
         if match is None:
-            sql = f"SELECT COUNT(*) FROM search_document d WHERE {conditions}"  # noqa: S608 - as above
-            return int(self.fetch(sql, params)[0][0])
+            return self.count_where(conditions, params)
         sql = (
             "SELECT COUNT(*) FROM search_document d, to_tsquery('simple', %s) AS q(query) "  # noqa: S608 - as above
             f"WHERE d.tsv @@ q.query AND {conditions}"

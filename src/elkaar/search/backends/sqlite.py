@@ -49,11 +49,7 @@ class SqliteBackend(Backend):
         # FTS5 reads its posting lists newest first by itself: `likely` changes nothing here.
         conditions, params = self.where_sql(doc_type, where)
         if match is None:
-            sql = (
-                f"SELECT d.id FROM search_document d WHERE {conditions} "  # noqa: S608 - conditions are our own SQL; values go as parameters
-                "ORDER BY d.published_at DESC, d.id DESC LIMIT %s"
-            )
-            return [row[0] for row in self.fetch(sql, [*params, limit])]
+            return self.newest(conditions, params, limit)
         ordering = f"bm25({FTS_TABLE}, {COLUMN_WEIGHTS})" if order == "rank" else f"{FTS_TABLE}.rowid DESC"
         sql = (
             f"SELECT d.id FROM {FTS_TABLE} JOIN search_document d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 - conditions are our own SQL; values go as parameters
@@ -64,8 +60,7 @@ class SqliteBackend(Backend):
     def count(self, doc_type: str, match: Match | None, where: Where) -> int:
         conditions, params = self.where_sql(doc_type, where)
         if match is None:
-            sql = f"SELECT COUNT(*) FROM search_document d WHERE {conditions}"  # noqa: S608 - as above
-            return int(self.fetch(sql, params)[0][0])
+            return self.count_where(conditions, params)
         sql = (
             f"SELECT COUNT(*) FROM {FTS_TABLE} JOIN search_document d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 - as above
             f"WHERE {FTS_TABLE} MATCH %s AND {conditions}"
