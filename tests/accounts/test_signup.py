@@ -130,6 +130,26 @@ def test_confirming_in_the_signup_session_logs_in(client, municipality):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", "Dit wachtwoord is te kort. Het moet minstens 10 tekens lang zijn."),
+        ("en", "This password is too short. It must contain at least 10 characters."),
+    ],
+)
+def test_signup_explains_a_short_password_in_the_page_language(client, municipality, language, expected):
+    client.cookies["django_language"] = language
+
+    response = client.post(
+        "/accounts/signup/",
+        {"name": "Sanne Nieuw", "email": "sanne@utrecht.nl", "password1": "kort-7", "password2": "kort-7"},
+    )
+
+    assert expected in response.content.decode()
+    assert not User.objects.filter(email="sanne@utrecht.nl").exists()
+
+
+@pytest.mark.django_db
 def test_signup_keeps_language_of_the_page_as_preference(client, municipality):
     client.cookies["django_language"] = "en"
 
