@@ -55,9 +55,14 @@ def pam(ministry):
 
 @pytest.fixture
 def admin_user(ministry):
-    return factories.UserFactory(
+    """An administrator, with two-step verification set up (as ADMIN_MFA_REQUIRED demands)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    admin = factories.UserFactory(
         email="admin@minbzk.nl", name="Ada Beheer", organisation=ministry, is_staff=True, is_superuser=True
     )
+    TOTP.activate(admin, generate_totp_secret())
+    return admin
 
 
 @pytest.fixture

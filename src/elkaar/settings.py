@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "elkaar.api.auth.ApiMiddleware",
+    "elkaar.accounts.middleware.AdminMfaMiddleware",
     "elkaar.core.middleware.UserLanguageMiddleware",
 ]
 
@@ -178,6 +179,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = _site.scheme or "http"
 ACCOUNT_RATE_LIMITS: dict | bool = False if TESTING else {}
 SOCIALACCOUNT_ADAPTER = "elkaar.accounts.adapter.SocialAccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Administrators must set up two-step verification before anything else (elkaar.accounts.middleware).
+ADMIN_MFA_REQUIRED = envbool("ADMIN_MFA_REQUIRED", True)
 # OpenID Connect single sign-on (for example Pleio accounts), switched on by setting OIDC_CLIENT_ID.
 SOCIALACCOUNT_PROVIDERS: dict = {}
 if env("OIDC_CLIENT_ID"):

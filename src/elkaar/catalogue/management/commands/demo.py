@@ -443,6 +443,33 @@ def load_plan(plan: Plan, now: datetime) -> tuple[dict[str, int], list[Course]]:
     return added, courses
 
 
+SECOND_STEP_FILE = "demo-beheer-tweestaps.txt"
+
+
+def give_admins_two_step_verification() -> Path:
+    """Administrators must use two-step verification (ADMIN_MFA_REQUIRED). Give each demo administrator without it
+    an authenticator key and recovery codes, and write them to a file under var/, so whoever tries the demo can
+    log in as administrator with a recovery code or an authenticator app. Returns the file's path."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    path = Path(settings.VAR_DIR) / SECOND_STEP_FILE
+    admins = User.objects.filter(email__in=[email for email, *_rest in DEMO_ACCOUNTS], is_staff=True)
+    lines = []
+    for admin in admins.exclude(authenticator__isnull=False):
+        secret = generate_totp_secret()
+        TOTP.activate(admin, secret)
+        codes = RecoveryCodes.activate(admin).get_unused_codes()
+        lines.append(
+            _("%(email)s: sleutel voor een authenticator-app %(secret)s; herstelcodes (elk één keer): %(codes)s")
+            % {"email": admin.email, "secret": secret, "codes": ", ".join(codes)}
+        )
+    if lines:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+    return path
+
+
 class Command(BaseCommand):
     help = (
         "Laad realistische Nederlandse demo-inhoud: organisaties, collega's, onderwerpen, cursussen en bijeenkomsten."
@@ -471,3 +498,6 @@ class Command(BaseCommand):
         for email, _name, _job, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<24} {role}")
         self.stdout.write(_("Inloggen op %(url)s/accounts/login/") % {"url": settings.SITE_URL})
+        second_step = give_admins_two_step_verification()
+        if second_step.exists():
+            self.stdout.write(_("Beheerders loggen in met een tweede stap: zie %(file)s.") % {"file": second_step})
