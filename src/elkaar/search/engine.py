@@ -330,8 +330,10 @@ def _filter_groups(
 @dataclass(frozen=True)
 class Estimate:
     """How many documents a match finds: at most `upper` (from exact document frequencies: when it says 0,
-    nothing matches), and likely `likely` (taking words and filters as independent, which a topic and its own
-    words are not: the engine only chooses a strategy on it, never what is found)."""
+    nothing matches), and likely `likely`. The parts of a match (the words in "and" mode, the filters) are
+    neither independent nor the same (a topic's own words come together, and with its filter): the likely share
+    is taken halfway, on a log scale, between independent parts (the product of their shares) and parts that
+    always come together (the smallest share). Only strategies are chosen on it, never what is found."""
 
     upper: int
     likely: int
@@ -347,18 +349,19 @@ def _estimate(
 ) -> Estimate:
     column = 1 if head else 0
     counts = [_concept_count(concept, frequency, column, mode) for concept in concepts]
+    group_counts = [sum(frequency.get(token, (0, 0))[0] for token in group) for group in filters]
+    text_upper = (min(counts) if mode == "and" else sum(counts)) if counts else total
+    upper = min([text_upper, *group_counts])
     size = max(total, 1)
-    if not counts:
-        upper, share = total, 1.0
-    elif mode == "and":
-        upper, share = min(counts), math.prod(min(1.0, count / size) for count in counts)
-    else:
-        upper, share = sum(counts), 1.0 - math.prod(1.0 - min(1.0, count / size) for count in counts)
-    for group in filters:
-        count = sum(frequency.get(token, (0, 0))[0] for token in group)
-        upper = min(upper, count)
-        share *= min(1.0, count / size)
-    return Estimate(upper=upper, likely=min(upper, round(share * total)) if total else upper)
+    if mode == "and" or not counts:
+        parts = counts
+    else:  # any concept will do: one part, the share of documents with at least one of them
+        parts = [round(size * (1.0 - math.prod(1.0 - min(1.0, count / size) for count in counts)))]
+    shares = [min(1.0, part / size) for part in [*parts, *group_counts]]
+    if not total or not shares:
+        return Estimate(upper=upper, likely=upper)
+    likely = total * math.sqrt(math.prod(shares) * min(shares))
+    return Estimate(upper=upper, likely=min(upper, round(likely)))
 
 
 def _concept_count(concept: Concept, frequency: Mapping[str, tuple[int, int]], column: int, mode: str) -> int:

@@ -17,7 +17,7 @@ from elkaar.search.backends.base import Backend, Match, Where
 
 RANK_WEIGHTS = "{0.1, 0.33, 0.67, 1.0}"  # ts_rank weights of D, C (body), B (keywords), A (title)
 WINDOW_MARGIN = 3  # the first window of newest documents should hold this many times the matches needed...
-WINDOW_MINIMUM = 2000  # ...and span at least this many ids
+WINDOW_MINIMUM = 500  # ...and span at least this many ids
 ID_RANGE_SECONDS = 5.0
 _id_ranges: dict[str, tuple[float, tuple[int, int]]] = {}
 
@@ -91,13 +91,16 @@ class PostgresBackend(Backend):
         query = tsquery_text(match)
         while True:
             bound = max(first, last - max(window, WINDOW_MINIMUM) + 1)
+            # The whole range needs no bound: the primary key would only add work.
+            within = "d.id >= %s AND " if bound > first else ""
             sql = (
                 "WITH matches AS MATERIALIZED (SELECT d.id FROM search_document d, "  # noqa: S608 - as above
-                f"to_tsquery('simple', %s) AS q(query) WHERE {column} @@ q.query AND d.id >= %s AND {conditions}) "
+                f"to_tsquery('simple', %s) AS q(query) WHERE {column} @@ q.query AND {within}{conditions}) "
                 "SELECT id FROM matches ORDER BY id DESC LIMIT %s"
             )
-            found = [row[0] for row in self.fetch(sql, [query, bound, *params, limit])]
-            if len(found) >= limit or bound == first:
+            values = [query, bound] if within else [query]
+            found = [row[0] for row in self.fetch(sql, [*values, *params, limit])]
+            if len(found) >= limit or not within:
                 return found
             window *= 4
 
