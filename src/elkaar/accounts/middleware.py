@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from elkaar.accounts.services import has_mfa
 from elkaar.api.problems import problem_response
 
 OPEN_PATHS = ("/accounts/", "/i18n/", "/static/", "/health", "/toegankelijkheid/")
@@ -23,11 +24,7 @@ API_PREFIX = "/api/"
 
 def must_set_up_mfa(user) -> bool:
     """Whether this user is an administrator who still has to set up two-step verification."""
-    if not (settings.ADMIN_MFA_REQUIRED and user.is_authenticated and user.is_staff):
-        return False
-    from allauth.mfa.utils import is_mfa_enabled
-
-    return not is_mfa_enabled(user)
+    return bool(settings.ADMIN_MFA_REQUIRED and user.is_authenticated and user.is_staff and not has_mfa(user))
 
 
 class AdminMfaMiddleware:

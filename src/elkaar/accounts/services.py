@@ -8,6 +8,13 @@ from django.utils import timezone
 from elkaar.accounts.models import ApiToken, Organisation, OrganisationDomain, User
 
 
+def has_mfa(user) -> bool:
+    """Whether someone has set up two-step verification (an authenticator; allauth asks for it at login)."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return is_mfa_enabled(user)
+
+
 def email_domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
 

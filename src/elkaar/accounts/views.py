@@ -37,12 +37,6 @@ def _catalogue_closed_to(request: HttpRequest) -> bool:
     return not can_browse_catalogue(request.user)
 
 
-def _has_mfa(user) -> bool:
-    from allauth.mfa.utils import is_mfa_enabled
-
-    return is_mfa_enabled(user)
-
-
 def _courses_with_sessions(courses) -> list[dict]:
     """Each course with its coming sessions; a person teaches a handful of courses, so one query each is fine."""
     return [{"course": course, "sessions": list(course.sessions.upcoming())} for course in courses]
@@ -117,7 +111,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             ],
             "coming_sessions": coming,
             "programmes": list(user.managed_programmes.order_by("name")),
-            "has_mfa": _has_mfa(user),
+            "has_mfa": services.has_mfa(user),
         },
     )
 
@@ -128,7 +122,7 @@ def security(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/security.html",
-        {"has_mfa": _has_mfa(user), "token_count": user.api_tokens.filter(revoked_at__isnull=True).count()},
+        {"has_mfa": services.has_mfa(user), "token_count": user.api_tokens.filter(revoked_at__isnull=True).count()},
     )
 
 

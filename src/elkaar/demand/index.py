@@ -115,17 +115,14 @@ def update_after_commit(request_id: int) -> None:
 
 def corpus_stats(doc_type: str, tokens: Iterable[str]) -> CorpusStats:
     """BM25 statistics of a document type for the given tokens, as the search index keeps them."""
-    from elkaar.search.models import Statistics, Term
+    from elkaar.search.engine import term_counts
+    from elkaar.search.models import Statistics
 
-    tokens = list(set(tokens))
     row = Statistics.objects.filter(doc_type=doc_type).first()
     if row is None or row.document_count == 0:
         return CorpusStats(doc_count=0, average_lengths=(1.0, 1.0, 1.0), document_frequency={})
     count = row.document_count
-    frequency: dict[str, int] = {}
-    for start in range(0, len(tokens), 500):
-        chunk = tokens[start : start + 500]
-        frequency.update(Term.objects.filter(doc_type=doc_type, token__in=chunk).values_list("token", "document_count"))
+    frequency = {token: documents for token, (documents, _head) in term_counts(doc_type, tokens).items() if documents}
     return CorpusStats(
         doc_count=count,
         average_lengths=(row.title_total / count, row.keyword_total / count, row.body_total / count),

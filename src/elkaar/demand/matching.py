@@ -30,9 +30,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -371,19 +370,11 @@ def _course_scores(
 
 
 def course_ratings(course_ids: Iterable[int]) -> dict[int, tuple[float, int]]:
-    """Average stars and number of visible reviews per course; empty without the feedback app."""
-    if not apps.is_installed("elkaar.feedback"):
-        return {}
-    try:
-        review = apps.get_model("feedback", "Review")
-    except LookupError:
-        return {}
-    rows = (
-        review.objects.filter(course_id__in=list(course_ids), status="visible")
-        .values("course_id")
-        .annotate(average=Avg("rating"), count=Count("pk"))
-    )
-    return {row["course_id"]: (float(row["average"]), int(row["count"])) for row in rows}
+    """Average stars and number of visible reviews per course; empty without the feedback app (which registers
+    itself as the index's source of course ratings)."""
+    from elkaar.search import index as search_index
+
+    return search_index.ratings("course", course_ids)
 
 
 def _combined_rating(ratings: Iterable[tuple[float, int]]) -> tuple[float, int] | None:

@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString
 from elkaar.search import filtering, highlight, registry
 from elkaar.search.analysis import Concept, joined, query_words, stem, word_concept, zipf
 from elkaar.search.backends import Match, backend
-from elkaar.search.models import Statistics, Synonym, Term, Word
+from elkaar.search.models import Statistics, Synonym, Word
 from elkaar.search.ranking import CorpusStats, DocumentText, score_documents
 
 MAX_QUERY_CHARS = 1000  # the rest of a longer query is ignored
@@ -218,9 +218,7 @@ def _informative(words: list[str], doc_type: str) -> list[str]:
     """The MAX_TEXT_WORDS words of a long text that are rarest in the index (known words only), in text order."""
     unique = list(dict.fromkeys(words))
     stems = {word: stem(joined(word)) for word in unique}
-    frequency = dict(
-        Term.objects.filter(doc_type=doc_type, token__in=set(stems.values())).values_list("token", "document_count")
-    )
+    frequency = {token: documents for token, (documents, _head) in term_counts(doc_type, stems.values()).items()}
     known = [word for word in unique if frequency.get(stems[word])]
     keep = set(sorted(known, key=lambda word: frequency[stems[word]])[:MAX_TEXT_WORDS])
     return [word for word in unique if word in keep]

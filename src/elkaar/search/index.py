@@ -97,14 +97,18 @@ def rating_source(doc_type: str, source: RatingSource) -> None:
     _rating_sources[doc_type] = source
 
 
-def _apply_ratings(doc_type: str, documents: Iterable[Document]) -> None:
+def ratings(doc_type: str, object_ids: Iterable[int]) -> dict[int, tuple[float, int]]:
+    """(average, count) of the reviews of those objects that have any; empty when no app rates the type."""
     source = _rating_sources.get(doc_type)
+    ids = list(object_ids)
+    return source(ids) if source is not None and ids else {}
+
+
+def _apply_ratings(doc_type: str, documents: Iterable[Document]) -> None:
     documents = list(documents)
-    if source is None or not documents:
-        return
-    ratings = source([document.object_id for document in documents])
+    found = ratings(doc_type, [document.object_id for document in documents])
     for document in documents:
-        document.rating_average, document.rating_count = ratings.get(document.object_id, (None, 0))
+        document.rating_average, document.rating_count = found.get(document.object_id, (None, 0))
 
 
 def _guarded(work: Callable[[], None]) -> None:
