@@ -22,6 +22,8 @@ def _axe_source() -> str:
 
 def axe_violations(page: Page) -> list[dict]:
     """Run axe-core on the page as it is now, for the WCAG 2.0 and 2.1 A and AA rules; return the violations."""
+    # A click that navigates returns before the next document exists; injecting then fails.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(content=_axe_source())
     result = page.evaluate(
