@@ -6,6 +6,7 @@ from django.utils import timezone
 from elkaar.catalogue import services
 from elkaar.catalogue.models import CourseStatus
 from elkaar.search import engine
+from elkaar.search.backends import PUBLIC
 from elkaar.search.models import Synonym
 from tests import factories
 
@@ -218,6 +219,32 @@ def test_search_pages_results(make_course):
     assert (first.count, len(first.items), len(third.items), first.pages) == (25, 10, 5, 3)
 
 
+def test_a_word_in_more_documents_than_the_engine_ranks_finds_the_newest(make_course, monkeypatch):
+    """Beyond the engine's rank limit a query is cut to its newest matches; PostgreSQL finds them through
+    recency buckets, growing its window of buckets until it holds enough (tiny buckets here: 2, 16, ... ids)."""
+    from elkaar.search import filtering
+    from elkaar.search.backends import backend, postgres
+
+    monkeypatch.setattr(filtering, "RECENT_BUCKET", 2)
+    monkeypatch.setattr(postgres, "WINDOW_MARGIN", 0.1)
+    monkeypatch.setattr(postgres, "WINDOW_MINIMUM", 1)
+    monkeypatch.setattr(type(backend()), "rank_limit", 0)
+    monkeypatch.setattr(engine, "CANDIDATES", 3)
+    matching, matching_online = [], []
+    for number in range(12):  # oldest first; every third course is about something else
+        format = "online" if number % 2 else "op locatie"
+        course = make_course(f"Vergaderen deel {number}" if number % 3 else "Begroting", format=format)
+        if number % 3:
+            matching.append(course.pk)
+            if format == "online":
+                matching_online.append(course.pk)
+
+    found = {hit.object_id for hit in engine.search("vergaderen").items}
+    found_online = {hit.object_id for hit in engine.search("vergaderen", filters={"format": ["online"]}).items}
+
+    assert (found, found_online) == (set(matching[-3:]), set(matching_online[-3:]))
+
+
 def test_search_without_words_lists_everything(make_course):
     make_course("Excel basis")
     make_course("Woo basis")
@@ -291,7 +318,7 @@ def test_retrieve_takes_narrow_tiers_first_when_matches_exceed_the_limit(make_co
         )
     }
 
-    ids, complete = engine._retrieve("course", concepts, frequency, [("d.is_public", [])], limit=3)
+    ids, complete = engine._retrieve("course", concepts, frequency, PUBLIC, limit=3)
 
     assert (len(ids), complete) == (3, False)
     assert Document.objects.get(pk=ids[0]).object_id == best.pk

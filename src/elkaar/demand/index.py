@@ -154,7 +154,7 @@ def candidates(doc_type: str, weights: Mapping[str, float], limit: int, public_o
     Runs on the search backend of the database (SQLite FTS5 or PostgreSQL full-text search). As in the search
     engine, the work stays bounded at any size of the index: the most telling tokens are taken only as long as
     the documents containing them stay within what the engine ranks cheaply (`rank_limit`)."""
-    from elkaar.search.backends import Match, backend
+    from elkaar.search.backends import EVERYTHING, PUBLIC, Match, backend
     from elkaar.search.backends.base import SAFE_TOKEN
     from elkaar.search.models import Document
 
@@ -179,9 +179,9 @@ def candidates(doc_type: str, weights: Mapping[str, float], limit: int, public_o
     if not telling:
         return []
     match = Match(concepts=tuple(((token,),) for token in telling), mode="or")
-    where: list[tuple[str, list]] = [("d.is_public = %s", [True])] if public_only else []
+    scope = PUBLIC if public_only else EVERYTHING
     ordering = "rank" if estimate <= engine.rank_limit else "recent"
-    document_ids = engine.retrieve(doc_type, match, False, where, ordering, limit)
+    document_ids = engine.retrieve(doc_type, match, False, scope, ordering, limit)
     position = {document_id: place for place, document_id in enumerate(document_ids)}
     rows = Document.objects.filter(pk__in=document_ids).values_list("pk", "object_id")
     return [object_id for _pk, object_id in sorted(rows, key=lambda row: position[row[0]])]

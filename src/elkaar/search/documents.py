@@ -180,59 +180,33 @@ class CourseDocuments(DocumentType):
     def standing(self, object_ids: Sequence[int], now: datetime) -> dict[int, Standing]:
         if not object_ids:
             return {}
-        # Raw SQL, one query: this runs for every search over up to 100 candidates. "status || ''" keeps SQLite
-        # on the course_id index rather than the (status, starts_at) index of the whole catalogue.
+        # Raw SQL, one query, one row per course: this runs for every search over up to 200 candidates.
+        # "status || ''" keeps SQLite on the course_id index rather than the (status, starts_at) index of the
+        # whole catalogue.
         placeholders = ", ".join(["%s"] * len(object_ids))
-        sessions: dict[int, list[Any]] = {}
-        statuses: dict[int, str] = {}
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT c.id, c.status, s.starts_at, s.capacity, s.confirmed_count FROM catalogue_course c "  # noqa: S608
-                "LEFT JOIN catalogue_session s ON s.course_id = c.id AND s.status || '' = %s AND s.starts_at >= %s "
-                f"WHERE c.id IN ({placeholders})",
+                "SELECT c.id, c.status, MIN(s.starts_at), MAX(s.capacity - s.confirmed_count), COUNT(s.id) "  # noqa: S608
+                "FROM catalogue_course c LEFT JOIN catalogue_session s "
+                "ON s.course_id = c.id AND s.status || '' = %s AND s.starts_at >= %s "
+                f"WHERE c.id IN ({placeholders}) GROUP BY c.id, c.status",
                 [SessionStatus.SCHEDULED.value, connection.ops.adapt_datetimefield_value(now), *object_ids],
             )
-            for course_id, status, starts_at, capacity, confirmed in cursor.fetchall():
-                statuses[course_id] = status
-                if starts_at is not None:
-                    sessions.setdefault(course_id, []).append(
-                        {"starts_at": _aware(starts_at), "capacity": capacity, "confirmed_count": confirmed}
-                    )
-        for coming in sessions.values():
-            coming.sort(key=lambda row: row["starts_at"])
+            rows = {row[0]: row[1:] for row in cursor.fetchall()}
         period_labels = {value: str(label) for value, label in PERIOD_LABELS.items()}
         places_label = str(_("Nog plaatsen vrij"))
         result: dict[int, Standing] = {}
         for object_id in object_ids:
-            rows = sessions.get(object_id, [])
-            open_rows = [row for row in rows if row["capacity"] > row["confirmed_count"]]
-            status = statuses.get(object_id)
-            if status == CourseStatus.ARCHIVED:
-                factor = FACTOR_ARCHIVED
-            elif status != CourseStatus.PUBLISHED:
-                factor = FACTOR_UNPUBLISHED
-            elif open_rows:
-                factor = FACTOR_OPEN
-            elif rows:
-                factor = FACTOR_FULL
-            else:
-                factor = FACTOR_NO_SESSION
-            facets: list[tuple[str, str, str]] = []
-            if rows:
-                first = rows[0]["starts_at"]
-                for value, days in PERIODS.items():
-                    if first < now + timedelta(days=days):
-                        facets.append(("period", value, period_labels[value]))
-            if open_rows:
-                facets.append(("places", "yes", places_label))
-            next_start = rows[0]["starts_at"] if rows else None
+            status, first, most_places, coming = rows.get(object_id, (None, None, None, 0))
+            next_start = _aware(first) if first is not None else None
+            has_places = bool(coming) and most_places > 0
             result[object_id] = Standing(
-                factor=factor,
+                factor=_standing_factor(status, has_places, bool(coming)),
                 next_start=next_start,
-                facets=tuple(facets),
+                facets=_live_facets(next_start, has_places, now, period_labels, places_label),
                 data={
                     "next_session": next_start.isoformat() if next_start else None,
-                    "places_left": max((row["capacity"] - row["confirmed_count"] for row in rows), default=0),
+                    "places_left": most_places if coming else 0,
                 },
             )
         return result
@@ -246,6 +220,32 @@ class CourseDocuments(DocumentType):
                 return None
             return [("week", week) for week in filtering.weeks_between(now, now + timedelta(days=days))]
         return None
+
+
+def _standing_factor(status: str | None, has_places: bool, has_coming: bool) -> float:
+    if status == CourseStatus.ARCHIVED:
+        return FACTOR_ARCHIVED
+    if status != CourseStatus.PUBLISHED:
+        return FACTOR_UNPUBLISHED
+    if has_places:
+        return FACTOR_OPEN
+    return FACTOR_FULL if has_coming else FACTOR_NO_SESSION
+
+
+def _live_facets(
+    next_start: datetime | None, has_places: bool, now: datetime, period_labels: dict[str, str], places_label: str
+) -> tuple[tuple[str, str, str], ...]:
+    """A course's facet values that change with time: the periods its next session falls in, places left."""
+    facets: list[tuple[str, str, str]] = []
+    if next_start is not None:
+        facets += [
+            ("period", value, period_labels[value])
+            for value, days in PERIODS.items()
+            if next_start < now + timedelta(days=days)
+        ]
+    if has_places:
+        facets.append(("places", "yes", places_label))
+    return tuple(facets)
 
 
 class PersonDocuments(DocumentType):

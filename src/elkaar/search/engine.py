@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString
 
 from elkaar.search import filtering, highlight, registry
 from elkaar.search.analysis import Concept, joined, query_words, stem, word_concept, zipf
-from elkaar.search.backends import Match, backend
+from elkaar.search.backends import EVERYTHING, Match, Scope, backend
 from elkaar.search.models import Statistics, Synonym, Word
 from elkaar.search.ranking import CorpusStats, DocumentText, score_documents
 
@@ -297,15 +297,11 @@ def distance(first: str, second: str) -> int:
 # --- retrieval --------------------------------------------------------------------------------------------
 
 
-def _visibility_where(document_type: registry.DocumentType, user) -> list[tuple[str, list[Any]]]:
+def _scope(document_type: registry.DocumentType, user) -> Scope:
     visibility = document_type.visibility(user) if user is not None else registry.Visibility()
     if visibility.everything:
-        return []
-    if visibility.object_ids:
-        ids = sorted(visibility.object_ids)
-        placeholders = ", ".join(["%s"] * len(ids))
-        return [(f"d.is_public OR d.object_id IN ({placeholders})", ids)]
-    return [("d.is_public", [])]
+        return EVERYTHING
+    return Scope(also=tuple(sorted(visibility.object_ids)))
 
 
 def _filter_groups(
@@ -390,7 +386,7 @@ def _retrieve(
     doc_type: str,
     concepts: Sequence[Concept],
     frequency: Mapping[str, tuple[int, int]],
-    where: list[tuple[str, list[Any]]],
+    scope: Scope,
     limit: int,
     filters: tuple[tuple[str, ...], ...] = (),
     total: int = 0,
@@ -400,10 +396,10 @@ def _retrieve(
     if not concepts:
         match = Match((), filters=filters) if filters else None
         likely = _estimate((), frequency, "or", True, filters, total).likely
-        ids = engine.retrieve(doc_type, match, True, where, "recent", limit + 1, likely, total)
+        ids = engine.retrieve(doc_type, match, True, scope, "recent", limit + 1, likely, total)
         return ids[:limit], len(ids) <= limit
     if _estimate(concepts, frequency, "or", False, filters, total).upper <= limit:
-        ids = engine.retrieve(doc_type, _match(concepts, "or", filters), False, where, "rank", limit + 1)
+        ids = engine.retrieve(doc_type, _match(concepts, "or", filters), False, scope, "rank", limit + 1)
         return ids[:limit], len(ids) <= limit
     tiers = [("and", True), ("and", False)] if len(concepts) > 1 else []
     tiers += [("or", True), ("or", False)]
@@ -415,7 +411,7 @@ def _retrieve(
             continue
         order = "rank" if estimate.upper <= engine.rank_limit else "recent"
         match = _match(concepts, mode, filters)
-        ids = engine.retrieve(doc_type, match, head, where, order, limit + 1, estimate.likely, total)
+        ids = engine.retrieve(doc_type, match, head, scope, order, limit + 1, estimate.likely, total)
         for document_id in ids:
             collected.setdefault(document_id, None)
         if (mode, head) == ("or", False):
@@ -473,13 +469,13 @@ def search(
     frequency = {**parsed.counts, **term_counts(doc_type, tokens - parsed.counts.keys())}
     statistics = _statistics(doc_type)
     total = statistics.document_count if statistics is not None else 0
-    visibility = _visibility_where(document_type, user)
-    candidate_ids, complete = _retrieve(doc_type, concepts, frequency, visibility, CANDIDATES, total=total)
+    scope = _scope(document_type, user)
+    candidate_ids, complete = _retrieve(doc_type, concepts, frequency, scope, CANDIDATES, total=total)
     filtered_ids: list[int] | None = None
     filtered_complete = False
     if groups and not complete:
         filtered_ids, filtered_complete = _retrieve(
-            doc_type, concepts, frequency, visibility, CANDIDATES, filters=groups, total=total
+            doc_type, concepts, frequency, scope, CANDIDATES, filters=groups, total=total
         )
     all_ids = list(dict.fromkeys([*candidate_ids, *(filtered_ids or [])]))
 
@@ -543,7 +539,7 @@ def search(
     likely = _estimate(concepts, frequency, "or", False, groups, total).likely
     count = len(hits) if count_exact else max(len(hits), likely)
     if not concepts and not count_exact:
-        count = backend().count(doc_type, Match((), filters=groups) if groups else None, visibility)
+        count = backend().count(doc_type, Match((), filters=groups) if groups else None, scope)
 
     facets = _facet_groups(document_type, base, facet_values, cleaned, failing)
     shown = hits[(page - 1) * page_size : page * page_size]

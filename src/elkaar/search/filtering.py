@@ -17,6 +17,12 @@ the live values of `DocumentType.standing`):
 
 Passed sessions leave stale tokens behind; that only costs precision, and `elkaar.search.periodic` re-indexes
 the courses whose sessions started since its last round.
+
+More tokens are not facets: every document carries the tokens of its *recency buckets*, so that an engine
+without a way to read matches newest first (PostgreSQL's GIN index) can ask for "these words among the newest
+few thousand documents" in one probe of its index (see backends.postgres). Buckets come in sizes of
+RECENT_BUCKET, 8 times as many, 64 times as many, ... objects (by the object's id), so that a window of any size
+takes a handful of tokens: each token an engine ORs costs it work for every document it finds.
 """
 
 from __future__ import annotations
@@ -25,12 +31,38 @@ import hashlib
 from datetime import datetime, timedelta
 
 PREFIX = "zf"  # index tokens from the analyser are words; these stand apart (and are never shown)
+RECENT_BUCKET = 1024  # objects per recency bucket of the finest level...
+RECENT_LEVELS = 4  # ...and in each coarser level 8 times as many
 
 
 def token(name: str, value: str) -> str:
     """The index token of one facet value."""
     digest = hashlib.blake2s(f"{name}\x1f{value}".encode(), digest_size=8).hexdigest()
     return PREFIX + digest
+
+
+def type_token(doc_type: str) -> str:
+    """The token every document of a type carries, with PUBLIC_TOKEN when anyone may find it: so an engine can
+    tell type and visibility from its own index, without reading the document table (SQLite does)."""
+    return token("doc_type", doc_type)
+
+
+PUBLIC_TOKEN = token("visible", "public")
+
+
+def recent_size(level: int) -> int:
+    """How many objects a recency bucket of a level spans."""
+    return RECENT_BUCKET * 8**level
+
+
+def recent_token(level: int, bucket: int) -> str:
+    """The index token of a recency bucket: bucket `bucket` (object ids from bucket * size on) of a level."""
+    return token("recent", f"{level}:{bucket}")
+
+
+def recent_tokens(object_id: int) -> list[str]:
+    """The tokens of the recency buckets an object falls in, one per level."""
+    return [recent_token(level, object_id // recent_size(level)) for level in range(RECENT_LEVELS)]
 
 
 def week_value(moment: datetime) -> str:

@@ -167,7 +167,12 @@ def _fill(document: Document, entry: Entry) -> None:
     document.keyword_length = len(keyword_tokens)
     document.body_length = len(body_tokens)
     filter_terms = {(name, value) for name, value, _label in entry.facets} | set(entry.filter_terms)
-    document.filter_tokens = " ".join(sorted({filtering.token(name, value) for name, value in filter_terms}))
+    tokens = {filtering.token(name, value) for name, value in filter_terms}
+    tokens.update(filtering.recent_tokens(document.object_id))
+    tokens.add(filtering.type_token(document.doc_type))
+    if entry.is_public:
+        tokens.add(filtering.PUBLIC_TOKEN)
+    document.filter_tokens = " ".join(sorted(tokens))
     text = "\n".join([entry.title, entry.keywords, entry.body])[: 3 * MAX_FIELD_CHARS]
     document.words = " ".join(sorted(word for word in surface_words(text) if len(word) <= 60))
     document.published_at = entry.published_at

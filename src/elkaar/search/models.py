@@ -44,8 +44,6 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["doc_type", "is_public", "published_at"], name="search_doc_type_public"),
             models.Index(fields=["doc_type", "rating_average"], name="search_doc_rating"),
-            # The id range of a type: PostgreSQL looks for the newest matches among its newest ids first.
-            models.Index(fields=["doc_type", "id"], name="search_doc_type_id"),
         ]
 
     def __str__(self) -> str:

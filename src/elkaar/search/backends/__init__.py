@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from elkaar.search.backends.base import Backend, Match
+from elkaar.search.backends.base import EVERYTHING, PUBLIC, Backend, Match, Scope
 
 
 def backend() -> Backend:
@@ -22,4 +22,4 @@ def backend() -> Backend:
     return SqliteBackend()
 
 
-__all__ = ["Backend", "Match", "backend"]
+__all__ = ["EVERYTHING", "PUBLIC", "Backend", "Match", "Scope", "backend"]

@@ -11,7 +11,18 @@ from django.db import connection
 
 SAFE_TOKEN = re.compile(r"^[a-z0-9]{1,60}$")
 
-Where = list[tuple[str, list[Any]]]  # SQL conditions on the document table (alias d), joined with AND
+
+@dataclass(frozen=True)
+class Scope:
+    """Which documents of a type a search may find: every one, or the public ones and those of the objects in
+    `also` (drafts someone may edit)."""
+
+    everything: bool = False
+    also: tuple[int, ...] = ()
+
+
+PUBLIC = Scope()
+EVERYTHING = Scope(everything=True)
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,7 @@ class Backend:
         doc_type: str,
         match: Match | None,
         head_only: bool,
-        where: Where,
+        scope: Scope,
         order: str,
         limit: int,
         likely: int | None = None,
@@ -57,7 +68,7 @@ class Backend:
         match, for an engine that chooses how to find the newest ones by it."""
         raise NotImplementedError
 
-    def count(self, doc_type: str, match: Match | None, where: Where) -> int:
+    def count(self, doc_type: str, match: Match | None, scope: Scope) -> int:
         """How many documents match."""
         raise NotImplementedError
 
@@ -89,13 +100,14 @@ class Backend:
         return int(self.fetch(sql, params)[0][0])
 
     @staticmethod
-    def where_sql(doc_type: str, where: Where) -> tuple[str, list[Any]]:
-        parts = ["d.doc_type = %s"]
-        params: list[Any] = [doc_type]
-        for sql, values in where:
-            parts.append(f"({sql})")
-            params.extend(values)
-        return " AND ".join(parts), params
+    def where_sql(doc_type: str, scope: Scope) -> tuple[str, list[Any]]:
+        """SQL conditions on the document table (alias d) for a type and scope, and their parameters."""
+        if scope.everything:
+            return "d.doc_type = %s", [doc_type]
+        if not scope.also:
+            return "d.doc_type = %s AND d.is_public", [doc_type]
+        placeholders = ", ".join(["%s"] * len(scope.also))
+        return f"d.doc_type = %s AND (d.is_public OR d.object_id IN ({placeholders}))", [doc_type, *scope.also]
 
     @staticmethod
     def execute(sql: str) -> None:

@@ -10,16 +10,20 @@ and the queries always agree. pg_trgm finds words like a mistyped one.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from django.db import connection
 
-from elkaar.search.backends.base import Backend, Match, Where
+from elkaar.search import filtering
+from elkaar.search.backends.base import Backend, Match, Scope
 
 RANK_WEIGHTS = "{0.1, 0.33, 0.67, 1.0}"  # ts_rank weights of D, C (body), B (keywords), A (title)
 WINDOW_MARGIN = 3  # the first window of newest documents should hold this many times the matches needed...
-WINDOW_MINIMUM = 500  # ...and span at least this many ids
-ID_RANGE_SECONDS = 5.0
-_id_ranges: dict[str, tuple[float, tuple[int, int]]] = {}
+WINDOW_MINIMUM = 500  # ...and at least this many documents
+MAX_WINDOW_TOKENS = 4  # a window takes at most this many bucket tokens (each one costs the GIN index work)
+RECENT_LOOKUP = 16  # newest buckets looked up per level
+BUCKETS_SECONDS = 5.0
+_recent_buckets: dict[str, tuple[float, list[Buckets]]] = {}
 
 
 def tsquery_text(match: Match) -> str:
@@ -37,6 +41,38 @@ def tsquery_text(match: Match) -> str:
     return " & ".join(parts)
 
 
+@dataclass(frozen=True)
+class Buckets:
+    """The newest recency buckets of one level: (token, documents), newest first; `complete` when they are all
+    the buckets there are."""
+
+    newest: list[tuple[str, int]]
+    complete: bool
+
+
+def _window_tokens(levels: list[Buckets], documents: float) -> list[str] | None:
+    """The tokens of a window of the newest buckets holding at least `documents` documents, from the finest
+    level that needs at most MAX_WINDOW_TOKENS of them; None when only every document will do."""
+    for level in levels:
+        tokens: list[str] = []
+        held = 0
+        for token, count in level.newest:
+            if held >= documents:
+                break
+            tokens.append(token)
+            held += count
+        if held < documents:
+            if level.complete:
+                return None  # the window needs every document there is
+            continue  # more buckets than were looked up: a coarser level
+        if len(tokens) > MAX_WINDOW_TOKENS:
+            continue
+        if level.complete and len(tokens) == len(level.newest):
+            return None  # every bucket: no restriction needed, the tokens would only add work
+        return tokens
+    return None
+
+
 class PostgresBackend(Backend):
     vendor = "postgresql"
     rank_limit = 500
@@ -46,13 +82,13 @@ class PostgresBackend(Backend):
         doc_type: str,
         match: Match | None,
         head_only: bool,
-        where: Where,
+        scope: Scope,
         order: str,
         limit: int,
         likely: int | None = None,
         total: int = 0,
     ) -> list[int]:
-        conditions, params = self.where_sql(doc_type, where)
+        conditions, params = self.where_sql(doc_type, scope)
         if match is None:
             return self.newest(conditions, params, limit)
         column = "d.head_tsv" if head_only else "d.tsv"
@@ -78,48 +114,55 @@ class PostgresBackend(Backend):
         total: int,
     ) -> list[int]:
         """The newest `limit` matches. A GIN index cannot give its matches newest first, and fetching every one
-        of thousands of matches from the table to sort them is what makes a common word slow. So look among the
-        newest documents first: a window of ids that should hold about WINDOW_MARGIN times `limit` matches
-        (from `likely`), where the GIN index and the primary key together fetch only the matches inside it; when
-        it holds too few, a window four times as large, until it spans every document."""
-        id_range = self.id_range(doc_type)
-        if id_range is None:
-            return []
-        first, last = id_range
-        span = last - first + 1
-        window = span if not likely or total <= 0 else round(WINDOW_MARGIN * limit * span / likely)
-        query = tsquery_text(match)
+        of thousands of matches from the table to sort them is what makes a common word slow. So ask the index
+        for the matches among the newest documents only, through their recency-bucket tokens
+        (elkaar.search.filtering): the newest buckets that should hold about WINDOW_MARGIN times `limit`
+        matches (from `likely`); when they hold too few, four times as many, until they are all of them."""
+        levels = self.recent_buckets(doc_type)
+        window = total if not likely or total <= 0 else WINDOW_MARGIN * limit * total / likely
         while True:
-            bound = max(first, last - max(window, WINDOW_MINIMUM) + 1)
-            # The whole range needs no bound: the primary key would only add work.
-            within = "d.id >= %s AND " if bound > first else ""
+            tokens = _window_tokens(levels, max(window, WINDOW_MINIMUM))
+            probe = match if tokens is None else Match(match.concepts, match.mode, (*match.filters, tuple(tokens)))
             sql = (
+                # MATERIALIZED: else the planner may walk the primary key backwards, testing every document.
                 "WITH matches AS MATERIALIZED (SELECT d.id FROM search_document d, "  # noqa: S608 - as above
-                f"to_tsquery('simple', %s) AS q(query) WHERE {column} @@ q.query AND {within}{conditions}) "
+                f"to_tsquery('simple', %s) AS q(query) WHERE {column} @@ q.query AND {conditions}) "
                 "SELECT id FROM matches ORDER BY id DESC LIMIT %s"
             )
-            values = [query, bound] if within else [query]
-            found = [row[0] for row in self.fetch(sql, [*values, *params, limit])]
-            if len(found) >= limit or not within:
+            found = [row[0] for row in self.fetch(sql, [tsquery_text(probe), *params, limit])]
+            if len(found) >= limit or tokens is None:
                 return found
             window *= 4
 
     @staticmethod
-    def id_range(doc_type: str) -> tuple[int, int] | None:
-        """The lowest and highest document id of a type (None without documents), remembered for a few seconds:
-        a document indexed since still counts, as windows only have a lower bound."""
+    def recent_buckets(doc_type: str) -> list[Buckets]:
+        """Per level of recency buckets (finest first): the newest RECENT_LOOKUP buckets that hold documents of
+        the type. Remembered for a few seconds: a document indexed since lands in a bucket asked for, or in a
+        newer one that the next look-up finds."""
         now = time.monotonic()
-        cached = _id_ranges.get(doc_type)
-        if cached is not None and now - cached[0] < ID_RANGE_SECONDS:
+        cached = _recent_buckets.get(doc_type)
+        if cached is not None and now - cached[0] < BUCKETS_SECONDS:
             return cached[1]
-        first, last = Backend.fetch("SELECT MIN(id), MAX(id) FROM search_document WHERE doc_type = %s", [doc_type])[0]
-        if first is None:
-            return None
-        _id_ranges[doc_type] = (now, (first, last))
-        return first, last
+        newest = Backend.fetch("SELECT MAX(object_id) FROM search_document WHERE doc_type = %s", [doc_type])[0][0]
+        levels: list[Buckets] = []
+        if newest is not None:
+            for level in range(filtering.RECENT_LEVELS):
+                last = newest // filtering.recent_size(level)
+                tokens = [filtering.recent_token(level, bucket) for bucket in range(last, -1, -1)][:RECENT_LOOKUP]
+                counts = dict(
+                    Backend.fetch(
+                        "SELECT token, document_count FROM search_term "  # noqa: S608 - placeholders only
+                        f"WHERE doc_type = %s AND token IN ({', '.join(['%s'] * len(tokens))})",
+                        [doc_type, *tokens],
+                    )
+                )
+                counted = [(token, counts[token]) for token in tokens if counts.get(token)]
+                levels.append(Buckets(counted, complete=last < RECENT_LOOKUP))
+        _recent_buckets[doc_type] = (now, levels)
+        return levels
 
-    def count(self, doc_type: str, match: Match | None, where: Where) -> int:
-        conditions, params = self.where_sql(doc_type, where)
+    def count(self, doc_type: str, match: Match | None, scope: Scope) -> int:
+        conditions, params = self.where_sql(doc_type, scope)
         if match is None:
             return self.count_where(conditions, params)
         sql = (

@@ -6,7 +6,10 @@ built from our own tokens, each one quoted, so no user input ever reaches FTS5's
 
 from __future__ import annotations
 
-from elkaar.search.backends.base import Backend, Match, Where
+from typing import Any
+
+from elkaar.search import filtering
+from elkaar.search.backends.base import Backend, Match, Scope
 
 FTS_TABLE = "search_fts"
 WORD_TRIGRAMS = "search_word_trigram"
@@ -40,32 +43,41 @@ class SqliteBackend(Backend):
         doc_type: str,
         match: Match | None,
         head_only: bool,
-        where: Where,
+        scope: Scope,
         order: str,
         limit: int,
         likely: int | None = None,
         total: int = 0,
     ) -> list[int]:
         # FTS5 reads its posting lists newest first by itself: `likely` changes nothing here.
-        conditions, params = self.where_sql(doc_type, where)
         if match is None:
-            return self.newest(conditions, params, limit)
+            return self.newest(*self.where_sql(doc_type, scope), limit)
         ordering = f"bm25({FTS_TABLE}, {COLUMN_WEIGHTS})" if order == "rank" else f"{FTS_TABLE}.rowid DESC"
+        sql, params = self._matching(doc_type, match, head_only, scope)
+        return [row[0] for row in self.fetch(f"{sql} ORDER BY {ordering} LIMIT %s", [*params, limit])]
+
+    def count(self, doc_type: str, match: Match | None, scope: Scope) -> int:
+        if match is None:
+            return self.count_where(*self.where_sql(doc_type, scope))
+        sql, params = self._matching(doc_type, match, False, scope)
+        return int(self.fetch(f"SELECT COUNT(*) FROM ({sql})", params)[0][0])  # noqa: S608 - our own SQL
+
+    def _matching(self, doc_type: str, match: Match, head_only: bool, scope: Scope) -> tuple[str, list[Any]]:
+        """SQL for the ids of the documents in scope that match, and its parameters. Type and visibility are
+        index tokens (filtering.type_token): asked of the FTS5 table alone, a search never reads the document
+        table, whose rows are large. Only drafts that someone may edit need the document table."""
+        if not scope.also:
+            groups = [(filtering.type_token(doc_type),)]
+            if not scope.everything:
+                groups.append((filtering.PUBLIC_TOKEN,))
+            expression = fts_expression(Match(match.concepts, match.mode, (*match.filters, *groups)), head_only)
+            return f"SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression]  # noqa: S608
+        conditions, params = self.where_sql(doc_type, scope)
         sql = (
             f"SELECT d.id FROM {FTS_TABLE} JOIN search_document d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 - conditions are our own SQL; values go as parameters
-            f"WHERE {FTS_TABLE} MATCH %s AND {conditions} ORDER BY {ordering} LIMIT %s"
-        )
-        return [row[0] for row in self.fetch(sql, [fts_expression(match, head_only), *params, limit])]
-
-    def count(self, doc_type: str, match: Match | None, where: Where) -> int:
-        conditions, params = self.where_sql(doc_type, where)
-        if match is None:
-            return self.count_where(conditions, params)
-        sql = (
-            f"SELECT COUNT(*) FROM {FTS_TABLE} JOIN search_document d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 - as above
             f"WHERE {FTS_TABLE} MATCH %s AND {conditions}"
         )
-        return int(self.fetch(sql, [fts_expression(match, False), *params])[0][0])
+        return sql, [fts_expression(match, head_only), *params]
 
     def similar_words(self, doc_type: str, word: str, limit: int) -> list[tuple[str, int]]:
         trigrams = sorted({word[index : index + 3] for index in range(len(word) - 2)})
