@@ -254,6 +254,22 @@ def test_search_without_words_lists_everything(make_course):
     assert (results.count, sorted(titles(results))) == (2, ["Excel basis", "Woo basis"])
 
 
+def test_search_without_words_counts_more_than_it_lists(make_course, monkeypatch, admin_user, alice):
+    monkeypatch.setattr(engine, "CANDIDATES", 2)
+    for title in ("Excel basis", "Woo basis", "Woo verdieping"):
+        make_course(title, format="online" if title.startswith("Woo") else "op locatie")
+    make_course("Concept over Excel", status=CourseStatus.DRAFT, trainers=[alice])
+
+    counts = [
+        engine.search("").count,
+        engine.search("", user=admin_user).count,
+        engine.search("", user=alice).count,
+        engine.search("", filters={"format": ["online"]}).count,
+    ]
+
+    assert counts == [3, 4, 4, 2]
+
+
 def test_search_highlights_matches_and_escapes_text(make_course):
     make_course("<script>alert(1)</script> Excel", description="Leer <b>Excel</b> en draaitabellen.")
 

@@ -479,23 +479,18 @@ def search(
         )
     all_ids = list(dict.fromkeys([*candidate_ids, *(filtered_ids or [])]))
 
-    # Raw SQL for the two per-candidate queries: they run on every search, over up to 200 ids.
+    # Raw SQL: this runs on every search, over up to 200 ids.
     rows: list[_Candidate] = []
     facet_values: dict[int, list[tuple[str, str, str]]] = {}
     if all_ids:
         placeholders = ", ".join(["%s"] * len(all_ids))
-        engine = backend()
-        for pk, object_id, title, keywords, body, published, rating in engine.fetch(
-            "SELECT id, object_id, title_tokens, keyword_tokens, body_tokens, published_at, rating_average "  # noqa: S608
-            f"FROM search_document WHERE id IN ({placeholders})",
+        for pk, object_id, title, keywords, body, published, rating, facets in backend().fetch(
+            "SELECT id, object_id, title_tokens, keyword_tokens, body_tokens, published_at, rating_average, "  # noqa: S608
+            f"facet_values FROM search_document WHERE id IN ({placeholders})",
             all_ids,
         ):
             rows.append(_Candidate(pk, object_id, title, keywords, body, _aware(published), rating))
-        for document_id, name, value, label in engine.fetch(
-            f"SELECT document_id, name, value, label FROM search_facet WHERE document_id IN ({placeholders})",  # noqa: S608
-            all_ids,
-        ):
-            facet_values.setdefault(document_id, []).append((name, value, label))
+            facet_values[pk] = [(name, value, label) for name, value, label in _json(facets) or []]
     documents = {document.pk: document for document in rows}
     standing = document_type.standing([document.object_id for document in rows], now)
     for document in rows:
@@ -505,11 +500,14 @@ def search(
 
     text_scores: dict[int, float] = {}
     if concepts:
+        # Only what can be a result is scored: with a filter, the unfiltered candidates only count for the facets.
+        scored = set(filtered_ids if filtered_ids is not None else candidate_ids)
         text_scores = score_documents(
             concepts,
             [
                 DocumentText(document.pk, document.title_tokens, document.keyword_tokens, document.body_tokens)
                 for document in rows
+                if document.pk in scored
             ],
             _corpus_stats(statistics, frequency),
         )
@@ -539,7 +537,7 @@ def search(
     likely = _estimate(concepts, frequency, "or", False, groups, total).likely
     count = len(hits) if count_exact else max(len(hits), likely)
     if not concepts and not count_exact:
-        count = backend().count(doc_type, Match((), filters=groups) if groups else None, scope)
+        count = _browse_count(doc_type, groups, scope, total)
 
     facets = _facet_groups(document_type, base, facet_values, cleaned, failing)
     shown = hits[(page - 1) * page_size : page * page_size]
@@ -557,6 +555,16 @@ def search(
         sort=sort,
         filters=cleaned,
     )
+
+
+def _browse_count(doc_type: str, groups: tuple[tuple[str, ...], ...], scope: Scope, total: int) -> int:
+    """How many documents a search without words finds. Without filters the index statistics know (counting
+    a hundred thousand rows takes milliseconds)."""
+    if groups or scope.also:
+        return backend().count(doc_type, Match((), filters=groups) if groups else None, scope)
+    if scope.everything:
+        return total
+    return term_counts(doc_type, [filtering.PUBLIC_TOKEN])[filtering.PUBLIC_TOKEN][0]
 
 
 def related(text: str, doc_type: str, limit: int = 20, user=None) -> list[Hit]:

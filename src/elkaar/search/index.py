@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from elkaar.search import filtering, registry
 from elkaar.search.analysis import index_tokens, surface_words
-from elkaar.search.models import Document, Facet, Statistics, Term, Word
+from elkaar.search.models import Document, Statistics, Term, Word
 from elkaar.search.registry import Entry
 
 logger = logging.getLogger(__name__)
@@ -141,11 +141,6 @@ def _update_now(doc_type: str, object_ids: list[int]) -> None:
         if old is None:
             _apply_ratings(doc_type, [document])
         document.save()
-        if old is not None:
-            document.facets.all().delete()
-        Facet.objects.bulk_create(
-            [Facet(document=document, name=name, value=value, label=label[:200]) for name, value, label in entry.facets]
-        )
         delta.add(document)
     delta.write()
 
@@ -166,6 +161,7 @@ def _fill(document: Document, entry: Entry) -> None:
     document.title_length = len(title_tokens)
     document.keyword_length = len(keyword_tokens)
     document.body_length = len(body_tokens)
+    document.facet_values = [[name, value, str(label)[:200]] for name, value, label in entry.facets]
     filter_terms = {(name, value) for name, value, _label in entry.facets} | set(entry.filter_terms)
     tokens = {filtering.token(name, value) for name, value in filter_terms}
     tokens.update(filtering.recent_tokens(document.object_id))
@@ -275,20 +271,11 @@ def _rebuild_type(doc_type: str, batch_size: int, progress) -> int:
     tokens: Counter[str] = Counter()
     head: Counter[str] = Counter()
     words: Counter[str] = Counter()
-    batch: list[tuple[Document, Entry]] = []
+    batch: list[Document] = []
 
     def flush() -> None:
-        _apply_ratings(doc_type, [document for document, _entry in batch])
-        documents = Document.objects.bulk_create([document for document, _entry in batch])
-        if connection.vendor == "sqlite" and any(document.pk is None for document in documents):
-            raise RuntimeError("bulk_create returned no primary keys")
-        Facet.objects.bulk_create(
-            [
-                Facet(document=document, name=name, value=value, label=label[:200])
-                for document, entry in zip(documents, [entry for _document, entry in batch], strict=True)
-                for name, value, label in entry.facets
-            ]
-        )
+        _apply_ratings(doc_type, batch)
+        Document.objects.bulk_create(batch)
         if progress is not None:
             progress(len(batch))
         batch.clear()
@@ -306,7 +293,7 @@ def _rebuild_type(doc_type: str, batch_size: int, progress) -> int:
         totals["title"] += document.title_length
         totals["keywords"] += document.keyword_length
         totals["body"] += document.body_length
-        batch.append((document, entry))
+        batch.append(document)
         if len(batch) >= batch_size:
             flush()
     if batch:

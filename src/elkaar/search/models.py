@@ -1,4 +1,4 @@
-"""The search index: one generic table of documents (courses, people, later knowledge requests), their facet
+"""The search index: one generic table of documents (courses, people, knowledge requests) with their facet
 values, the statistics BM25 needs, the vocabulary for suggestions and typos, and the synonym list.
 
 The engine-specific parts (an FTS5 table on SQLite; tsvector columns and GIN indexes on PostgreSQL) are
@@ -27,6 +27,9 @@ class Document(models.Model):
     keyword_tokens = models.TextField(blank=True)  # analysed tokens of topics, keywords and summary
     body_tokens = models.TextField(blank=True)  # analysed tokens of the description and the rest
     filter_tokens = models.TextField(blank=True, default="")  # one token per facet value (search.filtering)
+    # The facet values, as [name, value, label] ("topic", "woo", "Wet open overheid"): read with the document
+    # for every candidate of a search, so they live in its row.
+    facet_values = models.JSONField(default=list, blank=True)
     words = models.TextField(blank=True)  # distinct searchable words (unstemmed), kept for vocabulary counts
     title_length = models.PositiveIntegerField(default=0)  # token counts, for BM25 length normalisation
     keyword_length = models.PositiveIntegerField(default=0)
@@ -48,23 +51,6 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_type} {self.object_id}: {self.title}"
-
-
-class Facet(models.Model):
-    """One facet value of a document (a document can have several values per facet, e.g. topics)."""
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="facets")
-    name = models.CharField(max_length=30)  # facet name, e.g. "topic", "format", "organisation"
-    value = models.CharField(max_length=200)  # value as used in filters, e.g. a slug or a code
-    label = models.CharField(max_length=200)  # value as shown, e.g. the topic's name
-
-    class Meta:
-        verbose_name = _("facetwaarde")
-        verbose_name_plural = _("facetwaarden")
-        indexes = [models.Index(fields=["name", "value"], name="search_facet_value")]
-
-    def __str__(self) -> str:
-        return f"{self.name}={self.value}"
 
 
 class Term(models.Model):

@@ -104,10 +104,15 @@ class Backend:
         """SQL conditions on the document table (alias d) for a type and scope, and their parameters."""
         if scope.everything:
             return "d.doc_type = %s", [doc_type]
+        # "is_public = true", not "is_public": only an equality lets SQLite walk the (doc_type, is_public,
+        # published_at) index in order.
         if not scope.also:
-            return "d.doc_type = %s AND d.is_public", [doc_type]
+            return "d.doc_type = %s AND d.is_public = %s", [doc_type, True]
         placeholders = ", ".join(["%s"] * len(scope.also))
-        return f"d.doc_type = %s AND (d.is_public OR d.object_id IN ({placeholders}))", [doc_type, *scope.also]
+        return (
+            f"d.doc_type = %s AND (d.is_public = %s OR d.object_id IN ({placeholders}))",
+            [doc_type, True, *scope.also],
+        )
 
     @staticmethod
     def execute(sql: str) -> None:

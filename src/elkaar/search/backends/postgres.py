@@ -191,5 +191,5 @@ class PostgresBackend(Backend):
         # clean up now when we may (VACUUM cannot run inside a transaction), else leave it to autovacuum. Fresh
         # planner statistics either way (all tables: the catalogue may just have been loaded in bulk too).
         if not connection.in_atomic_block:
-            self.execute("VACUUM (ANALYZE) search_document, search_facet, search_term, search_word")
+            self.execute("VACUUM (ANALYZE) search_document, search_term, search_word")
         self.execute("ANALYZE")
