@@ -25,6 +25,7 @@ from elkaar.catalogue.models import (
 from elkaar.core.models import Topic
 from elkaar.core.permissions import is_admin
 from elkaar.search import filtering
+from elkaar.search.backends.base import one_of
 from elkaar.search.registry import DocumentType, Entry, FacetSpec, Standing, Visibility
 
 LANGUAGE_LABELS = {"nl": _("Nederlands"), "en": _("Engels")}
@@ -183,14 +184,14 @@ class CourseDocuments(DocumentType):
         # Raw SQL, one query, one row per course: this runs for every search over up to 200 candidates.
         # "status || ''" keeps SQLite on the course_id index rather than the (status, starts_at) index of the
         # whole catalogue.
-        placeholders = ", ".join(["%s"] * len(object_ids))
+        among, ids = one_of("c.id", object_ids)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT c.id, c.status, MIN(s.starts_at), MAX(s.capacity - s.confirmed_count), COUNT(s.id) "  # noqa: S608
                 "FROM catalogue_course c LEFT JOIN catalogue_session s "
                 "ON s.course_id = c.id AND s.status || '' = %s AND s.starts_at >= %s "
-                f"WHERE c.id IN ({placeholders}) GROUP BY c.id, c.status",
-                [SessionStatus.SCHEDULED.value, connection.ops.adapt_datetimefield_value(now), *object_ids],
+                f"WHERE {among} GROUP BY c.id, c.status",
+                [SessionStatus.SCHEDULED.value, connection.ops.adapt_datetimefield_value(now), *ids],
             )
             rows = {row[0]: row[1:] for row in cursor.fetchall()}
         period_labels = {value: str(label) for value, label in PERIOD_LABELS.items()}

@@ -33,6 +33,7 @@ from django.utils.safestring import SafeString
 from elkaar.search import filtering, highlight, registry
 from elkaar.search.analysis import Concept, joined, query_words, stem, word_concept, zipf
 from elkaar.search.backends import EVERYTHING, Match, Scope, backend
+from elkaar.search.backends.base import one_of
 from elkaar.search.models import Statistics, Synonym, Word
 from elkaar.search.ranking import CorpusStats, DocumentText, score_documents
 
@@ -204,11 +205,10 @@ def term_counts(doc_type: str, tokens: Iterable[str]) -> dict[str, tuple[int, in
     counts = dict.fromkeys(wanted, (0, 0))
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        placeholders = ", ".join(["%s"] * len(chunk))
+        among, values = one_of("token", chunk)
         for token, documents, head in backend().fetch(
-            "SELECT token, document_count, head_count FROM search_term "  # noqa: S608 - placeholders only
-            f"WHERE doc_type = %s AND token IN ({placeholders})",
-            [doc_type, *chunk],
+            f"SELECT token, document_count, head_count FROM search_term WHERE doc_type = %s AND {among}",  # noqa: S608
+            [doc_type, *values],
         ):
             counts[token] = (documents, head)
     return counts
@@ -483,11 +483,11 @@ def search(
     rows: list[_Candidate] = []
     facet_values: dict[int, list[tuple[str, str, str]]] = {}
     if all_ids:
-        placeholders = ", ".join(["%s"] * len(all_ids))
+        among, values = one_of("id", all_ids)
         for pk, object_id, title, keywords, body, published, rating, facets in backend().fetch(
             "SELECT id, object_id, title_tokens, keyword_tokens, body_tokens, published_at, rating_average, "  # noqa: S608
-            f"facet_values FROM search_document WHERE id IN ({placeholders})",
-            all_ids,
+            f"facet_values FROM search_document WHERE {among}",
+            values,
         ):
             rows.append(_Candidate(pk, object_id, title, keywords, body, _aware(published), rating))
             facet_values[pk] = [(name, value, label) for name, value, label in _json(facets) or []]
@@ -653,14 +653,13 @@ def _complete_hits(
     if not hits:
         return
     object_ids = [hit.object_id for hit in hits]
-    placeholders = ", ".join(["%s"] * len(object_ids))
+    among, values = one_of("object_id", object_ids)
     details = {
         object_id: (title, summary, url, external_id, _json(data), text)
         for object_id, title, summary, url, external_id, data, text in backend().fetch(
-            "SELECT object_id, title, summary, url, external_id, data, "  # noqa: S608 - placeholders only
-            f"substr(text, 1, {highlight.SNIPPET_SCAN}) FROM search_document "
-            f"WHERE doc_type = %s AND object_id IN ({placeholders})",
-            [hits[0].doc_type, *object_ids],
+            "SELECT object_id, title, summary, url, external_id, data, "  # noqa: S608 - our own SQL
+            f"substr(text, 1, {highlight.SNIPPET_SCAN}) FROM search_document WHERE doc_type = %s AND {among}",
+            [hits[0].doc_type, *values],
         )
     }
     tokens = {token for concept in concepts for token in concept.tokens}

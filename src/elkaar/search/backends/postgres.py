@@ -75,7 +75,6 @@ def _window_tokens(levels: list[Buckets], documents: float) -> list[str] | None:
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
-    rank_limit = 500
 
     def retrieve(
         self,
@@ -148,7 +147,8 @@ class PostgresBackend(Backend):
         if newest is not None:
             for level in range(filtering.RECENT_LEVELS):
                 last = newest // filtering.recent_size(level)
-                tokens = [filtering.recent_token(level, bucket) for bucket in range(last, -1, -1)][:RECENT_LOOKUP]
+                buckets = range(last, max(-1, last - RECENT_LOOKUP), -1)
+                tokens = [filtering.recent_token(level, bucket) for bucket in buckets]
                 counts = dict(
                     Backend.fetch(
                         "SELECT token, document_count FROM search_term "  # noqa: S608 - placeholders only

@@ -36,7 +36,6 @@ def fts_expression(match: Match, head_only: bool) -> str:
 
 class SqliteBackend(Backend):
     vendor = "sqlite"
-    rank_limit = 1000
 
     def retrieve(
         self,
