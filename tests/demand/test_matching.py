@@ -11,6 +11,8 @@ from tests import factories
 from tests.demand.conftest import WOO_TEXT, WOO_TITLE
 
 from elkaar.demand import matching, services
+from elkaar.search.analysis import Alternative, Concept
+from elkaar.search.ranking import CorpusStats, DocumentText
 
 
 def test_request_matches_the_course_that_answers_it_first(woo_request, woo_course):
@@ -140,3 +142,36 @@ def test_strange_request_text_matches_without_error(bob, woo_course):
 def test_word_weight_prefers_specific_words():
     assert matching.word_weight("helpen") < matching.word_weight("woo-verzoeken")
     assert matching.word_weight("dpia") == 1.0
+
+
+def _document(key: int, body: str) -> DocumentText:
+    return DocumentText(key=key, title="", keywords="", body=body)
+
+
+def test_course_is_ranked_without_the_words_its_own_trainer_lent():
+    # "lakken" came into the query only through the profile of trainer 7: their course may not win on it.
+    query = matching.Query(
+        concepts=[Concept("woo", [Alternative(("woo",), 1.0, "exact")])],
+        expansion={"lakken": 1.0},
+        expansion_without={7: {}},
+    )
+    documents = {1: _document(1, "lakken"), 2: _document(2, "lakken")}
+    stats = CorpusStats(doc_count=10, average_lengths=(1.0, 1.0, 1.0), document_frequency={"lakken": 2, "woo": 2})
+    full = {1: 5.0, 2: 5.0}
+
+    ranking = matching._without_own_trainer(query, full, documents, stats, {1: [7], 2: [8]})
+
+    assert ranking == {1: 0.0, 2: 5.0}
+
+
+def test_neighbours_lend_their_scores_to_similar_courses_only():
+    documents = {
+        1: _document(1, "woo verzoek termijn"),
+        2: _document(2, "woo verzoek lakken"),
+        3: _document(3, "excel draaitabel"),
+    }
+
+    neighbours = matching._neighbour_scores({1: 10.0, 2: 4.0, 3: 1.0}, documents)
+
+    assert neighbours[1] == pytest.approx(4.0) and neighbours[2] == pytest.approx(10.0)
+    assert 3 not in neighbours  # nothing like it among the best: no support

@@ -16,9 +16,15 @@ The model (docs/demand.md explains it with the figures of bench/matching_quality
 4. **Document-centred expert finding.** A colleague's evidence is their profile's score plus half the best score
    among the courses they teach (their courses are documents about them). Only opted-in colleagues are
    suggested; the courses of others still count as courses.
-5. **Courses borrow from their trainer and their topic.** A course scores its own text, plus half its best
-   trainer's evidence (a course taught by the expert on the subject), plus 0.3 times the best score of a course
-   on the same topic (a near miss in the right topic is closer than a hit in the wrong one).
+5. **Courses are ranked on what the request says, not on what their own trainer lent it.** A profile's expansion
+   words often are the titles of that colleague's own courses, so with the expansion those courses would echo
+   their trainer's profile back. Each course of a feedback profile is therefore ranked with the expansion of the
+   other best profiles (leave-one-out feedback).
+6. **Courses borrow from their trainer, their topic and their neighbours.** A course scores its own text, plus a
+   quarter of its best trainer's evidence (a course taught by the expert on the subject), plus 0.3 times the best
+   score of a course on the same topic (a near miss in the right topic is closer than a hit in the wrong one),
+   plus 0.8 times the similarity-weighted mean score of its five most similar courses among the 30 best (the
+   cluster hypothesis: a course among others that match is more likely to answer than a lone hit on a few words).
 
 Strength is a score divided by the query's own weight (the sum of its concepts' weights times their IDF), so it
 is comparable between requests; a match is "strong" from STRONG_STRENGTH (used for notices, the digest and gaps).
@@ -26,9 +32,11 @@ is comparable between requests; a match is "strong" from STRONG_STRENGTH (used f
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from django.core.cache import cache
 from django.db.models import Prefetch
@@ -54,8 +62,11 @@ FEEDBACK_TERMS = 10
 FEEDBACK_SHARE = 0.3  # share of the query's weight given to the expansion terms
 # Combining evidence.
 COURSE_EVIDENCE = 0.5  # a person: profile score + this times their best course's score
-TRAINER_SUPPORT = 0.5  # a course: own score + this times its best trainer's evidence
+TRAINER_SUPPORT = 0.25  # a course: own score + this times its best trainer's evidence
 TOPIC_SUPPORT = 0.3  # a course: + this times the best score of a course sharing a topic
+NEIGHBOUR_SUPPORT = 0.8  # a course: + this times the weighted mean score of its most similar courses
+NEIGHBOURS = 5  # how many most similar courses count
+NEIGHBOUR_POOL = 30  # neighbours are looked for among this many best courses (and only these are smoothed)
 RATING_WEIGHT = 0.05  # a person or course with reviews: score times 1 + this * (average - 3), at most +-10%
 # Candidate sets and thresholds.
 CANDIDATES = 200
@@ -71,13 +82,25 @@ class Query:
 
     concepts: list[Concept]
     expansion: dict[str, float] = field(default_factory=dict)
+    # The expansion as it would have been without each feedback profile (person id -> terms): the courses of that
+    # person are ranked with it, so that they do not echo their own trainer's words (module text, step 5).
+    expansion_without: dict[int, dict[str, float]] = field(default_factory=dict)
 
-    def all_concepts(self) -> list[Concept]:
+    def all_concepts(self, without: int | None = None) -> list[Concept]:
+        """The concepts with the expansion, or with the expansion lent by the best profiles other than `without`."""
+        expansion = self.expansion if without is None else self.expansion_without[without]
         extra = [
             Concept(text=token, alternatives=[Alternative((token,), weight, "feedback")])
-            for token, weight in self.expansion.items()
+            for token, weight in expansion.items()
         ]
         return [*self.concepts, *extra]
+
+    def all_tokens(self) -> set[str]:
+        """Every token any version of the query (with or without one profile's words) may ask for."""
+        tokens = set(self.token_weights())
+        for expansion in self.expansion_without.values():
+            tokens.update(expansion)
+        return tokens
 
     def token_weights(self) -> dict[str, float]:
         weights: dict[str, float] = defaultdict(float)
@@ -168,12 +191,19 @@ def build_query(title: str, description: str) -> Query:
     return Query(concepts=concepts)
 
 
-def _expand(query: Query, profiles: dict[int, DocumentText], scores: dict[int, float], stats: CorpusStats) -> None:
-    """Add the most telling words of the best profiles to the query (RM3-like pseudo-relevance feedback)."""
-    best = [(key, score) for key, score in sorted(scores.items(), key=lambda item: -item[1]) if score > 0]
-    best = best[:FEEDBACK_PROFILES]
+def _best_profiles(scores: dict[int, float]) -> list[tuple[int, float]]:
+    """The FEEDBACK_PROFILES best-scoring profiles (ties by id, so the choice is stable)."""
+    best = [(key, score) for key, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])) if score > 0]
+    return best[:FEEDBACK_PROFILES]
+
+
+def _expansion_terms(
+    query_weight: float, profiles: dict[int, DocumentText], scores: dict[int, float], stats: CorpusStats
+) -> dict[str, float]:
+    """The most telling words of the best profiles with their weights (RM3-like pseudo-relevance feedback)."""
+    best = _best_profiles(scores)
     if not best:
-        return
+        return {}
     top_score = best[0][1]
     weights: dict[str, float] = defaultdict(float)
     for key, score in best:
@@ -185,13 +215,24 @@ def _expand(query: Query, profiles: dict[int, DocumentText], scores: dict[int, f
             weights[token] += (score / top_score) * count / len(tokens) * stats.idf(token)
     chosen = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:FEEDBACK_TERMS]
     if not chosen:
-        return
-    query_weight = sum(max(a.weight for a in concept.alternatives) for concept in query.concepts)
+        return {}
     top = chosen[0][1]
     share = FEEDBACK_SHARE * query_weight / FEEDBACK_TERMS
+    return {token: share * weight / top for token, weight in chosen}
+
+
+def _expand(query: Query, profiles: dict[int, DocumentText], scores: dict[int, float], stats: CorpusStats) -> None:
+    """Add the most telling words of the best profiles to the query, and keep for each of those profiles the
+    expansion the others would have lent (for ranking that person's courses, module text step 5)."""
+    query_weight = sum(max(a.weight for a in concept.alternatives) for concept in query.concepts)
+    query.expansion = _expansion_terms(query_weight, profiles, scores, stats)
+    if not query.expansion:
+        return
+    for key, _score in _best_profiles(scores):
+        others = {other: score for other, score in scores.items() if other != key}
+        query.expansion_without[key] = _expansion_terms(query_weight, profiles, others, stats)
     # The original concepts keep (1 - share) of their weight; expansion terms share the rest.
     query.concepts = [_weighted(concept, 1 - FEEDBACK_SHARE) for concept in query.concepts]
-    query.expansion = {token: share * weight / top for token, weight in chosen}
 
 
 # --- Results ------------------------------------------------------------------------------------------------------
@@ -246,11 +287,15 @@ class Scores:
 
 
 def _score_with(
-    concepts: Sequence[Concept], doc_type: str, ids: Iterable[int] | None, weights: dict[str, float]
+    concepts: Sequence[Concept],
+    doc_type: str,
+    ids: Iterable[int] | None,
+    weights: dict[str, float],
+    tokens: set[str] | None = None,
 ) -> tuple[dict[int, float], dict[int, DocumentText], CorpusStats]:
-    """BM25F scores of the candidates of a document type (or of the given ids) for some concepts."""
-    tokens = set(weights)
-    stats = index.corpus_stats(doc_type, tokens)
+    """BM25F scores of the candidates of a document type (or of the given ids) for some concepts; the statistics
+    cover `tokens` too (default: those of `weights`)."""
+    stats = index.corpus_stats(doc_type, tokens or set(weights))
     if stats.doc_count == 0:
         return {}, {}, stats
     wanted = list(ids) if ids is not None else index.candidates(doc_type, weights, CANDIDATES)
@@ -279,7 +324,7 @@ QUERY_CACHE_SECONDS = 600
 def request_query(request: KnowledgeRequest) -> Query:
     """prepare_query for a saved request, kept in the cache for a while (the expansion needs the engine), keyed
     by the request's last change so an edit is matched afresh at once."""
-    key = f"demand:query:{request.pk}:{request.updated_at.timestamp()}"
+    key = f"demand:query:v2:{request.pk}:{request.updated_at.timestamp()}"  # v2: with expansion_without
     query = cache.get(key)
     if query is None:
         query = prepare_query(request.title, request.description)
@@ -315,9 +360,12 @@ def compute(
     profile_scores = score_documents(query.all_concepts(), profiles.values(), profile_stats) if profiles else {}
     concepts = query.all_concepts()
     course_scores: dict[int, float] = {}
+    course_documents: dict[int, DocumentText] = {}
     course_stats = CorpusStats(0, (1.0, 1.0, 1.0), {})
     if use_courses:
-        course_scores, _documents, course_stats = _score_with(concepts, index.COURSE, course_ids, weights)
+        course_scores, course_documents, course_stats = _score_with(
+            concepts, index.COURSE, course_ids, weights, query.all_tokens()
+        )
     trainers: dict[int, list[int]] = defaultdict(list)
     for course_id, user_id in CourseTrainer.objects.filter(course_id__in=list(course_scores)).values_list(
         "course_id", "user_id"
@@ -331,7 +379,8 @@ def compute(
         user_id: profile_scores.get(user_id, 0.0) + COURSE_EVIDENCE * best_course_of.get(user_id, 0.0)
         for user_id in set(profile_scores) | set(best_course_of)
     }
-    final = _course_scores(course_scores, person_scores, trainers)
+    ranking = _without_own_trainer(query, course_scores, course_documents, course_stats, trainers)
+    final = _course_scores(ranking, course_documents, person_scores, trainers)
     return Scores(
         query=query,
         course_text=course_scores,
@@ -344,9 +393,33 @@ def compute(
     )
 
 
-def _course_scores(
-    course_scores: dict[int, float], person_scores: dict[int, float], trainers: dict[int, list[int]]
+def _without_own_trainer(
+    query: Query,
+    course_scores: dict[int, float],
+    documents: dict[int, DocumentText],
+    stats: CorpusStats,
+    trainers: dict[int, list[int]],
 ) -> dict[int, float]:
+    """The text scores to rank courses by: a course taught by one of the feedback profiles is scored with the
+    expansion the other profiles lent (module text, step 5); with several such trainers, the lowest score counts."""
+    ranking = dict(course_scores)
+    for person_id in query.expansion_without:
+        taught = [documents[course_id] for course_id in course_scores if person_id in trainers.get(course_id, [])]
+        if not taught:
+            continue
+        rescored = score_documents(query.all_concepts(without=person_id), taught, stats)
+        for course_id, score in rescored.items():
+            ranking[course_id] = min(ranking[course_id], score)
+    return ranking
+
+
+def _course_scores(
+    course_scores: dict[int, float],
+    documents: dict[int, DocumentText],
+    person_scores: dict[int, float],
+    trainers: dict[int, list[int]],
+) -> dict[int, float]:
+    """A course's own score plus what it borrows from its best trainer, its topic and its neighbours (step 6)."""
     if not course_scores:
         return {}
     topic_links: dict[int, list[int]] = defaultdict(list)
@@ -358,12 +431,53 @@ def _course_scores(
     for course_id, topic_ids in topic_links.items():
         for topic_id in topic_ids:
             best_in_topic[topic_id] = max(best_in_topic[topic_id], course_scores[course_id])
+    neighbours = _neighbour_scores(course_scores, documents)
     final = {}
     for course_id, own in course_scores.items():
         trainer = max((person_scores.get(user_id, 0.0) for user_id in trainers.get(course_id, [])), default=0.0)
         topic = max((best_in_topic[topic_id] for topic_id in topic_links.get(course_id, [])), default=0.0)
-        final[course_id] = own + TRAINER_SUPPORT * trainer + TOPIC_SUPPORT * topic
+        neighbour = neighbours.get(course_id, 0.0)
+        final[course_id] = own + TRAINER_SUPPORT * trainer + TOPIC_SUPPORT * topic + NEIGHBOUR_SUPPORT * neighbour
     return final
+
+
+def _neighbour_scores(course_scores: dict[int, float], documents: dict[int, DocumentText]) -> dict[int, float]:
+    """For each of the NEIGHBOUR_POOL best courses, the similarity-weighted mean score of the NEIGHBOURS courses
+    among them whose text is most like its own (the cluster hypothesis: similar documents answer the same needs).
+    Only the pool is compared, so the cost stays small whatever the size of the catalogue."""
+    ranked = sorted(course_scores, key=lambda course_id: (-course_scores[course_id], course_id))
+    pool = [course_id for course_id in ranked[:NEIGHBOUR_POOL] if course_id in documents]
+    vectors = _tfidf_vectors({course_id: documents[course_id] for course_id in pool})
+    similar: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for left, right in combinations(pool, 2):
+        similarity = _cosine(vectors[left], vectors[right])
+        similar[left].append((similarity, right))
+        similar[right].append((similarity, left))
+    result = {}
+    for course_id in pool:
+        nearest = sorted(similar[course_id], reverse=True)[:NEIGHBOURS]
+        total = sum(similarity for similarity, _other in nearest)
+        if total > 0:
+            result[course_id] = sum(similarity * course_scores[other] for similarity, other in nearest) / total
+    return result
+
+
+def _tfidf_vectors(documents: dict[int, DocumentText]) -> dict[int, dict[str, float]]:
+    """Unit-length tf-idf vectors of some documents' tokens, the idf taken among these documents only (so that the
+    words all of them share, like the subject of the request, do not make them all alike)."""
+    counts = {key: Counter(f"{doc.title} {doc.keywords} {doc.body}".split()) for key, doc in documents.items()}
+    frequency: Counter[str] = Counter(token for tokens in counts.values() for token in tokens)
+    size = len(documents)
+    vectors = {}
+    for key, tokens in counts.items():
+        vector = {token: (1 + math.log(n)) * math.log((size + 1) / frequency[token]) for token, n in tokens.items()}
+        length = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+        vectors[key] = {token: value / length for token, value in vector.items()}
+    return vectors
+
+
+def _cosine(left: dict[str, float], right: dict[str, float]) -> float:
+    return sum(left[token] * right[token] for token in left.keys() & right.keys())
 
 
 # --- Ratings (from the feedback app, when it is installed) --------------------------------------------------------

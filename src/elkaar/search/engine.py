@@ -159,8 +159,9 @@ def forget_synonyms(**kwargs) -> None:
 # --- query parsing ----------------------------------------------------------------------------------------
 
 
-def parse(text: str, doc_type: str, long_text: bool = False) -> ParsedQuery:
-    """Concepts of a query: words, compounds, synonym phrases and (for unknown words) typo corrections."""
+def parse(text: str, doc_type: str, long_text: bool = False, also_count: Iterable[str] = ()) -> ParsedQuery:
+    """Concepts of a query: words, compounds, synonym phrases and (for unknown words) typo corrections. The
+    document counts of the tokens `also_count` are looked up with the query's own (one query, not two)."""
     words = query_words(
         (text or "")[: MAX_QUERY_CHARS * (20 if long_text else 1)], 400 if long_text else MAX_QUERY_WORDS
     )
@@ -192,7 +193,7 @@ def parse(text: str, doc_type: str, long_text: bool = False) -> ParsedQuery:
     did_you_mean = ""
     counts: dict[str, tuple[int, int]] = {}
     if not long_text:
-        counts = term_counts(doc_type, {token for concept in concepts for token in concept.tokens})
+        counts = term_counts(doc_type, {token for concept in concepts for token in concept.tokens} | set(also_count))
         concepts, did_you_mean = _correct_typos(concepts, words, doc_type, counts)
     concepts = [concept for concept in concepts if concept.alternatives]
     return ParsedQuery(concepts=concepts, did_you_mean=did_you_mean, words=words, counts=counts)
@@ -461,9 +462,9 @@ def search(
     page = max(1, min(int(page or 1), math.ceil(CANDIDATES / page_size)))
     now = timezone.now()
 
-    parsed = parse(query, doc_type, long_text=long_text)
-    concepts = parsed.concepts
     groups = _filter_groups(document_type, cleaned, now)
+    parsed = parse(query, doc_type, long_text=long_text, also_count=[token for group in groups for token in group])
+    concepts = parsed.concepts
     tokens = {token for concept in concepts for token in concept.tokens}
     tokens |= {token for group in groups for token in group}
     frequency = {**parsed.counts, **term_counts(doc_type, tokens - parsed.counts.keys())}
