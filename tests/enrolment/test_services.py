@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from elkaar.catalogue import services as catalogue_services
@@ -46,6 +46,40 @@ def test_register_with_free_place_confirms_and_mails_calendar_invitation(bob, sm
     assert "Je bent aangemeld" in message.subject
     assert str(_ics(message)["METHOD"]) == "REQUEST"
     assert "https://meet.example/woo" in message.body
+
+
+@pytest.mark.parametrize(
+    ("preferred", "screen", "subject", "greeting", "calendar_text"),
+    [
+        (
+            "en",
+            "nl",
+            "[elkaar] You are registered: Woo-verzoeken behandelen",
+            "You have a place. See you then!",
+            "More about this course: ",
+        ),
+        (
+            "nl",
+            "en",
+            "[elkaar] Je bent aangemeld: Woo-verzoeken behandelen",
+            "Je hebt een plaats. Tot dan!",
+            "Meer over deze cursus: ",
+        ),
+    ],
+)
+def test_register_mails_confirmation_in_the_persons_preferred_language_not_the_screens(
+    bob, small_session, after_commit, preferred, screen, subject, greeting, calendar_text
+):
+    bob.preferred_language = preferred
+    bob.save()
+
+    with translation.override(screen):  # the language of the page that was used to register
+        after_commit(services.register, bob, small_session)
+
+    (message,) = mail.outbox
+    assert message.subject == subject
+    assert greeting in message.body
+    assert calendar_text in str(_ics(message).walk("VEVENT")[0]["DESCRIPTION"])
 
 
 def test_register_when_full_joins_waiting_list_in_order(colleagues, small_session, after_commit):

@@ -13,7 +13,7 @@ from typing import Literal
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -287,8 +287,22 @@ class CourseFilters(Schema):
     starts_before: Day = omissible(description="Met een komende bijeenkomst vóór deze datum.")
 
 
+class TopicFilters(Schema):
+    q: Text = omissible(max_length=100, description="Deel van de naam.")
+
+
 class SessionFilters(Schema):
     upcoming: bool = Field(False, description="Alleen komende, niet-geannuleerde bijeenkomsten.")
+
+
+class SessionListFilters(SessionFilters):
+    course: Id = omissible(description="Id van een cursus.")
+    topic: Text = omissible(max_length=110, description="Slug van een onderwerp van de cursus.")
+    organisation: Text = omissible(max_length=210, description="Slug van de organisatie die de cursus aanbiedt.")
+    format: CourseFormat = omissible(description="Vorm van de cursus.")
+    starts_after: Day = omissible(description="Begint op of na deze datum (JJJJ-MM-DD, Europe/Amsterdam).")
+    starts_before: Day = omissible(description="Begint vóór deze datum.")
+    places: bool = Field(False, description="Alleen geplande bijeenkomsten met nog een vrije plaats.")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -402,6 +416,16 @@ def _visible_session(reader: Reader, session_id: int) -> Session:
     return session
 
 
+def _courses_run_by(reader: Reader, course_ids: set[int]) -> set[int]:
+    """Which of `course_ids` the reader may edit (see can_edit_course), in one query for a whole page."""
+    if not reader.is_authenticated:
+        return set()
+    if is_admin(reader):
+        return course_ids
+    run = Course.objects.filter(pk__in=course_ids).filter(Q(trainers=reader) | Q(programme__managers=reader))
+    return set(run.values_list("pk", flat=True))
+
+
 def _topics(ids: list[int], field: str = "topics") -> list[Topic]:
     topics = list(Topic.objects.filter(pk__in=set(ids)))
     missing = sorted(set(ids) - {topic.pk for topic in topics})
@@ -428,20 +452,38 @@ def _created(response: HttpResponse, url_name: str, pk: int) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def _topics_with_counts() -> QuerySet[Topic]:
+    return Topic.objects.annotate(
+        course_count=Count("courses", filter=Q(courses__status=CourseStatus.PUBLISHED), distinct=True)
+    ).order_by("name", "pk")
+
+
 @router.get(
     "/topics",
     response=TopicPage,
     auth=catalogue_reader,
     tags=["Onderwerpen"],
     summary="Onderwerpen opvragen",
-    description="De onderwerpen waarin cursussen zijn ingedeeld, op naam.",
+    description="De onderwerpen waarin cursussen zijn ingedeeld, op naam; `q` zoekt op een deel van de naam.",
 )
-def list_topics(request: HttpRequest, paging: Query[PageParams]) -> dict:
-    topics = Topic.objects.annotate(
-        course_count=Count("courses", filter=Q(courses__status=CourseStatus.PUBLISHED), distinct=True)
-    ).order_by("name", "pk")
+def list_topics(request: HttpRequest, filters: Query[TopicFilters], paging: Query[PageParams]) -> dict:
+    topics = _topics_with_counts()
+    if filters.q:
+        topics = topics.filter(name__icontains=filters.q.strip())
     items, count = paginate(topics, paging)
     return {"items": items, "count": count}
+
+
+@router.get(
+    "/topics/{id}",
+    response=TopicOut,
+    auth=catalogue_reader,
+    tags=["Onderwerpen"],
+    summary="Eén onderwerp opvragen",
+    description="Naam, Engelse naam en omschrijving van een onderwerp, met het aantal gepubliceerde cursussen.",
+)
+def get_topic(request: HttpRequest, id: Id) -> Topic:
+    return get_object_or_404(_topics_with_counts(), pk=id)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -601,6 +643,45 @@ def list_course_sessions(
     items, count = paginate(sessions, paging)
     runs_course = can_edit_course(request.user, course)
     return {"items": [_session_out(session, runs_course) for session in items], "count": count}
+
+
+@router.get(
+    "/sessions",
+    response=SessionPage,
+    auth=catalogue_reader,
+    tags=["Bijeenkomsten"],
+    summary="Bijeenkomsten zoeken",
+    description="Bijeenkomsten van gepubliceerde cursussen, de vroegste eerst, te filteren op cursus, onderwerp, "
+    "organisatie, vorm, datum, vrije plaatsen en komend. De link voor online deelname zien alleen wie de cursus "
+    "beheren.",
+)
+def list_sessions(request: HttpRequest, filters: Query[SessionListFilters], paging: Query[PageParams]) -> dict:
+    reader: Reader = request.user
+    sessions = _filter_sessions(Session.objects.filter(course__status=CourseStatus.PUBLISHED), filters)
+    items, count = paginate(sessions.select_related("course").order_by("starts_at", "pk"), paging)
+    run = _courses_run_by(reader, {session.course_id for session in items})
+    return {"items": [_session_out(session, session.course_id in run) for session in items], "count": count}
+
+
+def _filter_sessions(sessions: QuerySet[Session], filters: SessionListFilters) -> QuerySet[Session]:
+    if filters.course:
+        sessions = sessions.filter(course_id=filters.course)
+    if filters.topic:
+        # A subquery, not a join: a course with several topics must not list its sessions twice.
+        sessions = sessions.filter(course__in=Course.objects.filter(topics__slug=filters.topic))
+    if filters.organisation:
+        sessions = sessions.filter(course__organisation__slug=filters.organisation)
+    if filters.format:
+        sessions = sessions.filter(course__format=filters.format)
+    if filters.starts_after:
+        sessions = sessions.filter(starts_at__gte=start_of_day(filters.starts_after))
+    if filters.starts_before:
+        sessions = sessions.filter(starts_at__lt=start_of_day(filters.starts_before))
+    if filters.places:
+        sessions = sessions.filter(status=SessionStatus.SCHEDULED, capacity__gt=F("confirmed_count"))
+    if filters.upcoming:
+        sessions = sessions.filter(status=SessionStatus.SCHEDULED, starts_at__gte=timezone.now())
+    return sessions
 
 
 @router.post(
