@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
+from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from elkaar.feedback import reports, services
+from elkaar.feedback import periodic, reports, services
 from elkaar.feedback.models import Answer, Invitation, Response, SurveyKind
 from tests.feedback.conftest import attend, default_answers, ended_session
 
@@ -75,6 +79,91 @@ def test_anonymous_answers_are_stored_without_respondent(evaluation):
 
     assert list(Response.objects.values_list("respondent", flat=True)) == [None, None, None]
     assert Invitation.objects.filter(responded=True).count() == 3
+
+
+# --- Reminders are forgotten on answering ---------------------------------------------------------------------
+
+
+def _reminded_evaluation(evaluation, count: int):
+    """An evaluation whose `count` attendees were all sent the one reminder."""
+    survey, invitations = evaluation(count)
+    Invitation.objects.update(sent_at=timezone.now() - timedelta(days=4))
+    assert periodic.send_reminders() == count
+    return survey, invitations
+
+
+def _reminders(invitations) -> list[tuple]:
+    return [
+        (row.reminded_at is not None, row.reminder_count)
+        for row in Invitation.objects.filter(pk__in=[i.pk for i in invitations]).order_by("pk")
+    ]
+
+
+def test_answering_forgets_who_was_reminded(evaluation):
+    """A reminded attendee who answers last would otherwise be the likely author of the last stored answers."""
+    survey, invitations = _reminded_evaluation(evaluation, 3)
+
+    services.submit_response(invitations[1], default_answers(survey))
+
+    assert _reminders(invitations) == [(True, 1), (False, 0), (True, 1)]
+    assert (invitations[1].reminded_at, invitations[1].reminder_count) == (None, 0)
+
+
+@pytest.mark.parametrize("channel", ["page", "api"])
+def test_answering_by_page_or_api_forgets_the_reminders(client, evaluation, channel):
+    survey, invitations = _reminded_evaluation(evaluation, 2)
+    token = invitations[0].token
+
+    if channel == "page":
+        fields = {f"q{pk}": str(value) for pk, value in default_answers(survey).items()}
+        response = client.post(reverse("feedback:answer", args=[token]), fields)
+    else:
+        body = {"answers": [{"question": pk, "value": value} for pk, value in default_answers(survey).items()]}
+        response = client.post(f"/api/v1/survey-invitations/{token}/responses", body, content_type="application/json")
+
+    assert response.status_code in (201, 302)
+    assert _reminders(invitations) == [(False, 0), (True, 1)]
+
+
+def test_a_refused_answer_keeps_the_reminders(evaluation):
+    _survey, invitations = _reminded_evaluation(evaluation, 1)
+
+    with pytest.raises(ValidationError):
+        services.submit_response(invitations[0], {})
+
+    assert _reminders(invitations) == [(True, 1)]
+
+
+def test_who_answered_after_a_reminder_is_never_reminded_again(evaluation, after_commit):
+    survey, invitations = _reminded_evaluation(evaluation, 2)
+    services.submit_response(invitations[0], default_answers(survey))
+    mail.outbox.clear()
+
+    assert after_commit(periodic.send_reminders) == 0
+    assert mail.outbox == []
+
+
+def test_programme_reminders_skip_who_answered_after_being_reminded(
+    pam, programme, programme_course, colleagues, after_commit
+):
+    people = colleagues(2)
+    session = ended_session(programme_course)
+    for person in people:
+        attend(person, session)
+    survey = services.create_programme_survey(pam, programme, services.SurveyData(title="Herinneren"))
+    question = services.add_question(pam, survey, services.QuestionData(kind="text", text="Vraag"))
+    services.open_programme_survey(pam, survey)
+    services.invite_programme_audience(survey)
+    services.send_reminders(survey, timezone.now() - timedelta(days=2))
+    answered = Invitation.objects.get(user=people[0])
+    services.submit_response(answered, {question.pk: "Ja"})
+    mail.outbox.clear()
+
+    sent = after_commit(services.send_reminders, survey)
+
+    assert sent == 1
+    assert [message.to for message in mail.outbox] == [[people[1].email]]
+    assert _reminders([answered]) == [(False, 0)]
 
 
 def test_responses_and_answers_are_not_in_the_admin():
