@@ -4,6 +4,7 @@ results of an anonymous survey appear only from SURVEY_MIN_RESPONSES answers (pe
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import timedelta
 
@@ -192,6 +193,109 @@ def test_nothing_a_trainer_reads_names_respondents_or_carries_ids_or_moments(ali
     for export in texts[2:]:
         assert UUID.search(export) is None
         assert ISO_MOMENT.search(export) is None
+
+
+def _read_report(reader, route: str, arg, api: str) -> list[str]:
+    """One report as `reader` reads it: the page, both exports (all sheets) and the API results, as text."""
+    client = Client()
+    client.force_login(reader)
+    page = client.get(reverse(route, args=[arg]))
+    csv_export = client.get(reverse(f"{route}_csv", args=[arg]))
+    xlsx_export = client.get(reverse(f"{route}_xlsx", args=[arg]))
+    results = client.get(api)
+    assert [answer.status_code for answer in (page, csv_export, xlsx_export, results)] == [200] * 4
+    workbook = load_workbook(io.BytesIO(xlsx_export.content))
+    cells = "\n".join(
+        str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
+    )
+    return [page.content.decode(), csv_export.content.decode("utf-8-sig"), cells, results.content.decode()]
+
+
+def _keys(value) -> set[str]:
+    """Every key of a JSON document, at any depth."""
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in _keys(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in _keys(item)}
+    return set()
+
+
+PERSONAL_KEYS = {"id", "user", "user_id", "respondent", "invitation", "token", "email", "created_at", "answered_at"}
+
+
+@pytest.fixture
+def answered_programme(pam, programme, programme_course, colleagues):
+    """Three attendees of a session of alice's programme course answered its evaluation, and three former
+    participants answered an anonymous programme survey; returns (respondents' invitations, programme survey)."""
+    session = ended_session(programme_course)
+    for person in colleagues(3):
+        attend(person, session)
+    services.invite_attendees(session, SurveyKind.EVALUATION)
+    evaluation = session.surveys.get(kind=SurveyKind.EVALUATION)
+    survey = services.create_programme_survey(pam, programme, services.SurveyData(title="Terugblik op het jaar"))
+    text = services.add_question(pam, survey, services.QuestionData(kind="text", text="Wat bracht het je?"))
+    scale = services.add_question(
+        pam, survey, services.QuestionData(kind="scale", text="Hoe nuttig?", minimum=1, maximum=5)
+    )
+    services.open_programme_survey(pam, survey)
+    services.invite_programme_audience(survey)
+    invitations = list(Invitation.objects.filter(survey__in=[evaluation, survey]).select_related("user"))
+    for number, invitation in enumerate(invitations):
+        if invitation.survey_id == evaluation.pk:
+            answers = default_answers(evaluation, geleerd=f"Geleerd nummer {number}")
+        else:
+            answers = {text.pk: f"Programma-antwoord {number}", scale.pk: 4}
+        services.submit_response(invitation, answers)
+    return invitations, survey
+
+
+@pytest.mark.parametrize("report", ["trainer", "programme", "survey"])
+@pytest.mark.parametrize("reader_role", ["own", "admin"])
+def test_trainer_programme_and_survey_reports_name_no_respondent_and_carry_no_ids_or_moments(
+    request, alice, pam, programme, answered_programme, report, reader_role
+):
+    invitations, survey = answered_programme
+    route, arg, api, reader, shown = {
+        "trainer": (
+            "feedback:report_trainer",
+            alice.pk,
+            f"/api/v1/users/{alice.pk}/survey-results",
+            alice,
+            "Geleerd nummer",
+        ),
+        "programme": (
+            "feedback:report_programme",
+            programme.slug,
+            f"/api/v1/programmes/{programme.pk}/survey-results",
+            pam,
+            "Geleerd nummer",
+        ),
+        "survey": (
+            "feedback:report_survey",
+            survey.pk,
+            f"/api/v1/surveys/{survey.pk}/results",
+            pam,
+            "Programma-antwoord",
+        ),
+    }[report]
+    if reader_role == "admin":
+        reader = request.getfixturevalue("admin_user")
+
+    texts = _read_report(reader, route, arg, api)
+
+    assert all(shown in text for text in texts)  # the results are really there
+    for text in texts:
+        for invitation in invitations:
+            assert invitation.user.display_name not in text
+            assert invitation.user.email not in text
+            assert invitation.token not in text
+            assert invitation.user.get_absolute_url() not in text
+        for response_id in Response.objects.values_list("pk", flat=True):
+            assert str(response_id) not in text and response_id.hex not in text
+    for export in texts[1:]:
+        assert UUID.search(export) is None
+        assert ISO_MOMENT.search(export) is None
+    assert not _keys(json.loads(texts[3])) & PERSONAL_KEYS
 
 
 def test_export_rows_follow_the_answers_not_the_order_of_answering(as_alice, evaluation):
