@@ -1,14 +1,20 @@
 """Satisfaction and recommendation figures of impact, from the evaluation answers, against hand-computed values: on
-the programme dashboard, the trainer's recognition (profile and API) and the statistics API; and feedback's
-threshold (an anonymous survey's answers count only from SURVEY_MIN_RESPONSES answers) holds here too."""
+the programme dashboard, the trainer's recognition (profile and API) and the statistics API; feedback's threshold
+(an anonymous survey's answers count only from SURVEY_MIN_RESPONSES answers) holds here too; and the periodic round
+picks up new answers only from evaluations that can still take them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from elkaar.feedback import services as feedback
-from elkaar.feedback.models import Invitation, SurveyKind
+from elkaar.feedback.models import Invitation, Survey, SurveyKind
+from elkaar.impact import ledger
+from elkaar.impact.models import SessionFact
 from tests import factories
 from tests.api.conftest import as_user
 from tests.feedback.conftest import default_answers
@@ -139,3 +145,60 @@ def test_threshold_setting_applies_to_impact_too(alice, programme_course, collea
     refresh()
 
     assert _scores(as_user(None).get(f"/users/{alice.pk}/recognition").json()) == (None, 0, None)
+
+
+# --- The periodic round picks up new answers while an evaluation can take them ---------------------------------
+
+
+def _answered_after_the_facts(course, colleagues, count: int = 3):
+    """A session whose facts were computed (by the first round) before its attendees answered its evaluation."""
+    session = held(course, starts_at=at(2025, 5, 12))
+    for person in colleagues(count):
+        attend(person, session)
+    ledger.refresh_due()  # the first round computes everything, answers not there yet
+    feedback.invite_attendees(session, SurveyKind.EVALUATION)
+    survey = session.surveys.get(kind=SurveyKind.EVALUATION)
+    return session, survey
+
+
+def _answer_all(survey) -> None:
+    for invitation in Invitation.objects.filter(survey=survey).select_related("survey"):
+        feedback.submit_response(invitation, default_answers(survey, 4, 9))
+
+
+def _fact(session) -> tuple[int, int]:
+    fact = SessionFact.objects.get(session=session)
+    return fact.evaluation_responses, fact.satisfaction_count
+
+
+def test_next_round_counts_answers_given_since_the_last_one(programme_course, colleagues):
+    session, survey = _answered_after_the_facts(programme_course, colleagues)
+    assert _fact(session) == (0, 0)
+    _answer_all(survey)
+
+    ledger.refresh_due()
+
+    assert _fact(session) == (3, 3)
+
+
+def test_answers_on_the_last_day_of_the_window_are_counted_the_day_after(programme_course, colleagues):
+    session, survey = _answered_after_the_facts(programme_course, colleagues)
+    Survey.objects.filter(pk=survey.pk).update(closes_on=timezone.localdate())
+    survey.refresh_from_db()
+    _answer_all(survey)  # after the round of today, still within the window
+
+    ledger.refresh_due(timezone.now() + timedelta(days=1))
+
+    assert _fact(session) == (3, 3)
+
+
+def test_evaluations_whose_window_ended_before_the_last_round_are_not_scanned(programme_course, colleagues):
+    """Evaluations stay open for good; once their last day lies before the last round they take no answers, and
+    the round leaves them alone. (The stale fact below cannot happen for real: it shows the survey is skipped.)"""
+    session, survey = _answered_after_the_facts(programme_course, colleagues)
+    _answer_all(survey)
+    Survey.objects.filter(pk=survey.pk).update(closes_on=timezone.localdate() - timedelta(days=1))
+
+    ledger.refresh_due()
+
+    assert _fact(session) == (0, 0)
