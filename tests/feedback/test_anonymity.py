@@ -4,16 +4,21 @@ results of an anonymous survey appear only from SURVEY_MIN_RESPONSES answers (pe
 from __future__ import annotations
 
 import io
+import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
+from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from elkaar.feedback import reports, services
+from elkaar.feedback import periodic, reports, services
 from elkaar.feedback.models import Answer, Invitation, Response, SurveyKind
 from tests.feedback.conftest import attend, default_answers, ended_session
 
@@ -77,6 +82,91 @@ def test_anonymous_answers_are_stored_without_respondent(evaluation):
     assert Invitation.objects.filter(responded=True).count() == 3
 
 
+# --- Reminders are forgotten on answering ---------------------------------------------------------------------
+
+
+def _reminded_evaluation(evaluation, count: int):
+    """An evaluation whose `count` attendees were all sent the one reminder."""
+    survey, invitations = evaluation(count)
+    Invitation.objects.update(sent_at=timezone.now() - timedelta(days=4))
+    assert periodic.send_reminders() == count
+    return survey, invitations
+
+
+def _reminders(invitations) -> list[tuple]:
+    return [
+        (row.reminded_at is not None, row.reminder_count)
+        for row in Invitation.objects.filter(pk__in=[i.pk for i in invitations]).order_by("pk")
+    ]
+
+
+def test_answering_forgets_who_was_reminded(evaluation):
+    """A reminded attendee who answers last would otherwise be the likely author of the last stored answers."""
+    survey, invitations = _reminded_evaluation(evaluation, 3)
+
+    services.submit_response(invitations[1], default_answers(survey))
+
+    assert _reminders(invitations) == [(True, 1), (False, 0), (True, 1)]
+    assert (invitations[1].reminded_at, invitations[1].reminder_count) == (None, 0)
+
+
+@pytest.mark.parametrize("channel", ["page", "api"])
+def test_answering_by_page_or_api_forgets_the_reminders(client, evaluation, channel):
+    survey, invitations = _reminded_evaluation(evaluation, 2)
+    token = invitations[0].token
+
+    if channel == "page":
+        fields = {f"q{pk}": str(value) for pk, value in default_answers(survey).items()}
+        response = client.post(reverse("feedback:answer", args=[token]), fields)
+    else:
+        body = {"answers": [{"question": pk, "value": value} for pk, value in default_answers(survey).items()]}
+        response = client.post(f"/api/v1/survey-invitations/{token}/responses", body, content_type="application/json")
+
+    assert response.status_code in (201, 302)
+    assert _reminders(invitations) == [(False, 0), (True, 1)]
+
+
+def test_a_refused_answer_keeps_the_reminders(evaluation):
+    _survey, invitations = _reminded_evaluation(evaluation, 1)
+
+    with pytest.raises(ValidationError):
+        services.submit_response(invitations[0], {})
+
+    assert _reminders(invitations) == [(True, 1)]
+
+
+def test_who_answered_after_a_reminder_is_never_reminded_again(evaluation, after_commit):
+    survey, invitations = _reminded_evaluation(evaluation, 2)
+    services.submit_response(invitations[0], default_answers(survey))
+    mail.outbox.clear()
+
+    assert after_commit(periodic.send_reminders) == 0
+    assert mail.outbox == []
+
+
+def test_programme_reminders_skip_who_answered_after_being_reminded(
+    pam, programme, programme_course, colleagues, after_commit
+):
+    people = colleagues(2)
+    session = ended_session(programme_course)
+    for person in people:
+        attend(person, session)
+    survey = services.create_programme_survey(pam, programme, services.SurveyData(title="Herinneren"))
+    question = services.add_question(pam, survey, services.QuestionData(kind="text", text="Vraag"))
+    services.open_programme_survey(pam, survey)
+    services.invite_programme_audience(survey)
+    services.send_reminders(survey, timezone.now() - timedelta(days=2))
+    answered = Invitation.objects.get(user=people[0])
+    services.submit_response(answered, {question.pk: "Ja"})
+    mail.outbox.clear()
+
+    sent = after_commit(services.send_reminders, survey)
+
+    assert sent == 1
+    assert [message.to for message in mail.outbox] == [[people[1].email]]
+    assert _reminders([answered]) == [(False, 0)]
+
+
 def test_responses_and_answers_are_not_in_the_admin():
     assert not admin.site.is_registered(Response)
     assert not admin.site.is_registered(Answer)
@@ -103,6 +193,109 @@ def test_nothing_a_trainer_reads_names_respondents_or_carries_ids_or_moments(ali
     for export in texts[2:]:
         assert UUID.search(export) is None
         assert ISO_MOMENT.search(export) is None
+
+
+def _read_report(reader, route: str, arg, api: str) -> list[str]:
+    """One report as `reader` reads it: the page, both exports (all sheets) and the API results, as text."""
+    client = Client()
+    client.force_login(reader)
+    page = client.get(reverse(route, args=[arg]))
+    csv_export = client.get(reverse(f"{route}_csv", args=[arg]))
+    xlsx_export = client.get(reverse(f"{route}_xlsx", args=[arg]))
+    results = client.get(api)
+    assert [answer.status_code for answer in (page, csv_export, xlsx_export, results)] == [200] * 4
+    workbook = load_workbook(io.BytesIO(xlsx_export.content))
+    cells = "\n".join(
+        str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
+    )
+    return [page.content.decode(), csv_export.content.decode("utf-8-sig"), cells, results.content.decode()]
+
+
+def _keys(value) -> set[str]:
+    """Every key of a JSON document, at any depth."""
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in _keys(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in _keys(item)}
+    return set()
+
+
+PERSONAL_KEYS = {"id", "user", "user_id", "respondent", "invitation", "token", "email", "created_at", "answered_at"}
+
+
+@pytest.fixture
+def answered_programme(pam, programme, programme_course, colleagues):
+    """Three attendees of a session of alice's programme course answered its evaluation, and three former
+    participants answered an anonymous programme survey; returns (respondents' invitations, programme survey)."""
+    session = ended_session(programme_course)
+    for person in colleagues(3):
+        attend(person, session)
+    services.invite_attendees(session, SurveyKind.EVALUATION)
+    evaluation = session.surveys.get(kind=SurveyKind.EVALUATION)
+    survey = services.create_programme_survey(pam, programme, services.SurveyData(title="Terugblik op het jaar"))
+    text = services.add_question(pam, survey, services.QuestionData(kind="text", text="Wat bracht het je?"))
+    scale = services.add_question(
+        pam, survey, services.QuestionData(kind="scale", text="Hoe nuttig?", minimum=1, maximum=5)
+    )
+    services.open_programme_survey(pam, survey)
+    services.invite_programme_audience(survey)
+    invitations = list(Invitation.objects.filter(survey__in=[evaluation, survey]).select_related("user"))
+    for number, invitation in enumerate(invitations):
+        if invitation.survey_id == evaluation.pk:
+            answers = default_answers(evaluation, geleerd=f"Geleerd nummer {number}")
+        else:
+            answers = {text.pk: f"Programma-antwoord {number}", scale.pk: 4}
+        services.submit_response(invitation, answers)
+    return invitations, survey
+
+
+@pytest.mark.parametrize("report", ["trainer", "programme", "survey"])
+@pytest.mark.parametrize("reader_role", ["own", "admin"])
+def test_trainer_programme_and_survey_reports_name_no_respondent_and_carry_no_ids_or_moments(
+    request, alice, pam, programme, answered_programme, report, reader_role
+):
+    invitations, survey = answered_programme
+    route, arg, api, reader, shown = {
+        "trainer": (
+            "feedback:report_trainer",
+            alice.pk,
+            f"/api/v1/users/{alice.pk}/survey-results",
+            alice,
+            "Geleerd nummer",
+        ),
+        "programme": (
+            "feedback:report_programme",
+            programme.slug,
+            f"/api/v1/programmes/{programme.pk}/survey-results",
+            pam,
+            "Geleerd nummer",
+        ),
+        "survey": (
+            "feedback:report_survey",
+            survey.pk,
+            f"/api/v1/surveys/{survey.pk}/results",
+            pam,
+            "Programma-antwoord",
+        ),
+    }[report]
+    if reader_role == "admin":
+        reader = request.getfixturevalue("admin_user")
+
+    texts = _read_report(reader, route, arg, api)
+
+    assert all(shown in text for text in texts)  # the results are really there
+    for text in texts:
+        for invitation in invitations:
+            assert invitation.user.display_name not in text
+            assert invitation.user.email not in text
+            assert invitation.token not in text
+            assert invitation.user.get_absolute_url() not in text
+        for response_id in Response.objects.values_list("pk", flat=True):
+            assert str(response_id) not in text and response_id.hex not in text
+    for export in texts[1:]:
+        assert UUID.search(export) is None
+        assert ISO_MOMENT.search(export) is None
+    assert not _keys(json.loads(texts[3])) & PERSONAL_KEYS
 
 
 def test_export_rows_follow_the_answers_not_the_order_of_answering(as_alice, evaluation):

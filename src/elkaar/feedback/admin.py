@@ -191,6 +191,9 @@ class SurveyAdmin(admin.ModelAdmin):
         fields = list(self.readonly_fields)
         if obj is not None and not obj.is_editable:
             fields.append("anonymous")  # answers already stored with or without names stay that way
+            # Back to draft would make the questions editable again, and changing or removing a question changes
+            # or deletes the answers given to it; sending and closing go through the services.
+            fields.append("status")
         return fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -357,6 +357,8 @@ class Invitation(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=new_token)  # secret in the e-mailed link
     sent_at = models.DateTimeField(default=timezone.now)  # when the invitation went out
+    # Reminders of people who have not answered yet; forgotten (None, 0) the moment they answer, so they never
+    # hint at whose answer arrived after a reminder.
     reminded_at = models.DateTimeField(null=True, blank=True)  # last reminder
     reminder_count = models.PositiveIntegerField(default=0)
     responded = models.BooleanField(default=False)  # answered (once); deliberately no moment
@@ -376,7 +378,8 @@ class Invitation(models.Model):
 
 class Response(models.Model):
     """One filled-in survey. For anonymous surveys it holds no user, no invitation and no moment; its key is
-    random, so the order of rows in the table says nothing about the order in which people answered."""
+    random, so sorting by it says nothing about the order in which people answered. (The database's own storage
+    order still follows the inserts; docs/feedback.md says who that leaves able to read it.)"""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")

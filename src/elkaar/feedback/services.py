@@ -924,8 +924,10 @@ def submit_response(invitation: Invitation, raw: Mapping[int, Any]) -> None:
 
     The answers are written without the person (for anonymous surveys), without the invitation and without a
     moment. The invitation is marked answered by a conditional update that must touch exactly one row, in the
-    same transaction, so a second submission (or two at once) fails with AlreadyAnswered and stores nothing. Then
-    every invitation of the survey is touched, so no row version points at the one that changed.
+    same transaction, so a second submission (or two at once) fails with AlreadyAnswered and stores nothing. That
+    update also forgets the invitation's reminders: who was reminded when, next to the order in which answers
+    arrive, would hint at whose answer came last. Then every invitation of the survey is touched, so no row
+    version points at the one that changed.
     """
     survey = invitation.survey
     if not survey.is_open:
@@ -935,13 +937,15 @@ def submit_response(invitation: Invitation, raw: Mapping[int, Any]) -> None:
     answers = check_answers(survey, raw)
     questions = {question.pk: question for question in survey.questions.all()}
     with transaction.atomic():
-        claimed = Invitation.objects.filter(pk=invitation.pk, responded=False).update(responded=True)
+        claimed = Invitation.objects.filter(pk=invitation.pk, responded=False).update(
+            responded=True, reminded_at=None, reminder_count=0
+        )
         if claimed != 1:
             raise AlreadyAnswered(_("Je hebt deze vragenlijst al ingevuld. Dank je wel!"))
         response = Response.objects.create(survey=survey, respondent=None if survey.anonymous else invitation.user)
         Answer.objects.bulk_create(_answer(response, questions[pk], value) for pk, value in answers.items())
         Invitation.objects.filter(survey=survey).update(responded=F("responded"))
-    invitation.responded = True
+    invitation.responded, invitation.reminded_at, invitation.reminder_count = True, None, 0
 
 
 def _answer(response: Response, question: SurveyQuestion, value: Any) -> Answer:

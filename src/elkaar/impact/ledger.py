@@ -626,12 +626,19 @@ def rebuild(now: datetime | None = None, progress=None) -> Outcome:
     return outcome
 
 
-def _changed_evaluations() -> set[int]:
-    """Sessions whose open evaluation got answers since their facts were computed."""
+def _changed_evaluations(since: datetime) -> set[int]:
+    """Sessions whose evaluation got answers since their facts were computed.
+
+    Only evaluations that could take answers since the last round (`since`) are counted: an evaluation stays
+    open for good but takes answers only until its `closes_on` (SURVEY_OPEN_DAYS after it was sent), so the
+    count no longer grows with every evaluation ever sent. One whose last day was the day of the last round may
+    have been answered after that round, so it is counted once more.
+    """
     counts = dict(
         Survey.objects.filter(
             kind=SurveyKind.EVALUATION, is_template=False, session__isnull=False, status=SurveyStatus.OPEN
         )
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=timezone.localdate(since)))
         .annotate(n=Count("responses"))
         .values_list("session_id", "n")
     )
@@ -661,7 +668,7 @@ def refresh_due(now: datetime | None = None) -> Outcome:
         ).values_list("pk", flat=True)
     )
     marks = list(StaleSession.objects.filter(marked_at__lte=now).values_list("session_id", "marked_at"))
-    ids = ended | {session_id for session_id, _at in marks} | _changed_evaluations()
+    ids = ended | {session_id for session_id, _at in marks} | _changed_evaluations(since)
     outcome = refresh_sessions(ids, now) if ids else Outcome()  # raises the version when it wrote anything
     _clear_marks(marks)
     LedgerState.objects.filter(pk=1).update(ended_until=max(now, since))
