@@ -52,7 +52,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/elkaar
 
 pytest-postgres:
 	@if $(BIN)/python -m elkaar.core.postgres_check "$(TEST_POSTGRES_URL)"; then \
-	  ELKAAR_TESTING=1 DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest -n 2 -p no:cacheprovider -m "not browser"; \
+	  ELKAAR_TESTING=1 DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest -n 2 -p no:cacheprovider; \
 	else test $$? -eq 75; fi
 
 translations:
