@@ -137,7 +137,7 @@ class CourseForm(forms.ModelForm):
             "what_to_bring": _("Wat neem je mee?"),
         }
         help_texts = {
-            "title": _("Kort en duidelijk, bijvoorbeeld: 'Woo-verzoeken afhandelen in de praktijk'."),
+            "title": _("Kort en duidelijk, bijvoorbeeld: 'Woo-verzoeken op tijd beantwoorden'."),
             "summary": _("Wat leren collega's? Dit staat in de catalogus onder de titel."),
             "description": _(
                 "Vertel wat deelnemers leren en hoe de bijeenkomst gaat. Je kunt Markdown gebruiken: "
