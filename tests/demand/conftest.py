@@ -38,7 +38,7 @@ def woo_course(alice, topic):
     alice.save()
     return factories.CourseFactory(
         title="Woo-verzoeken behandelen",
-        summary="Woo-verzoeken afhandelen binnen de wettelijke termijn, van registratie tot besluit.",
+        summary="Woo-verzoeken binnen de wettelijke termijn afhandelen, van registratie tot besluit.",
         description="Je leert hoe je een Woo-verzoek registreert, beoordeelt, lakt en op tijd beslist.",
         organisation=alice.organisation,
         trainers=[alice],
