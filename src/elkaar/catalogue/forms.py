@@ -296,9 +296,9 @@ class InviteTrainerForm(forms.Form):
 
 
 class CatalogueFilterForm(forms.Form):
-    """The catalogue's filters, read from GET parameters. An invalid value is reported and that filter ignored."""
+    """The catalogue's filters, read from GET parameters. An invalid value is reported and that filter ignored.
+    Words are not among them: the site's search box (and /cursussen/?q=) leads to the search page."""
 
-    q = forms.CharField(label=_("Zoekwoorden"), required=False, max_length=200)
     topic = forms.ModelChoiceField(
         label=_("Onderwerp"),
         queryset=Topic.objects.all(),
