@@ -89,3 +89,14 @@ def test_suggestions_return_datalist_options(client, course):
     assert response.content.decode().strip() == (
         '<datalist id="search-suggestions"><option value="verzoeken"></option></datalist>'
     )
+
+
+@pytest.mark.parametrize("path", ["/", "/cursussen/"])
+def test_header_search_box_asks_for_suggestions_while_typing(client, course, path):
+    html = client.get(path).content.decode()
+
+    header_box = html.split('id="site-search-q"')[1].split(">")[0]
+    assert 'list="search-suggestions"' in header_box
+    assert f'hx-get="{reverse("search:suggestions")}"' in header_box
+    assert 'hx-target="#search-suggestions"' in header_box
+    assert html.count('<datalist id="search-suggestions">') == 1
