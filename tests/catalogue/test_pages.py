@@ -138,7 +138,9 @@ def test_course_list_with_end_before_start_reports_it(client, course):
 
 
 def test_course_list_words_lead_to_the_search_page_with_the_chosen_filters(client, course, topic):
-    response = client.get("/cursussen/", {"q": "woo", "topic": topic.slug, "kind": "municipality", "from": "2030-01-01"})
+    response = client.get(
+        "/cursussen/", {"q": "woo", "topic": topic.slug, "kind": "municipality", "from": "2030-01-01"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == f"/zoeken/?q=woo&topic={topic.slug}&organisation_kind=municipality"

@@ -19,8 +19,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -189,7 +189,12 @@ def _set_filter_choices(form: CatalogueFilterForm, filters: dict, counts: dict[s
 
 # The catalogue's filters under their names on the search page (its facets); the date range has no exact
 # counterpart there (the search offers periods from today) and is left behind.
-SEARCH_FACET_OF_FILTER = {"topic": "topic", "format": "format", "kind": "organisation_kind", "organisation": "organisation"}
+SEARCH_FACET_OF_FILTER = {
+    "topic": "topic",
+    "format": "format",
+    "kind": "organisation_kind",
+    "organisation": "organisation",
+}
 
 
 def _search_url(request: HttpRequest, words: str) -> str:
