@@ -43,7 +43,17 @@ def test_results_page_invites_a_knowledge_request_when_nothing_found(client, cou
 
     html = response.content.decode()
     assert "Niets gevonden" in html
-    assert f'href="{reverse("demand:new")}"' in html
+    assert f'href="{reverse("demand:new")}?q=kwantumfysica"' in html
+
+
+def test_knowledge_request_invitation_carries_the_query_into_the_new_request(client, as_bob, course):
+    html = client.get(URL, {"q": "kwantum & fysica"}).content.decode()
+    ask_url = f"{reverse('demand:new')}?q=kwantum+%26+fysica"
+    assert f'href="{ask_url}"' in html
+
+    form = as_bob.get(ask_url).context["form"]
+
+    assert form.initial["title"] == "kwantum & fysica"
 
 
 def test_results_page_offers_did_you_mean(client, course):
