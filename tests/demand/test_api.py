@@ -155,11 +155,15 @@ def test_others_cannot_patch_or_close(api_for, role, woo_request):
     assert (woo_request.title, woo_request.status) == (WOO_TITLE, RequestStatus.OPEN)
 
 
-def test_admin_closes_request(api_for, woo_request):
-    response = api_for("admin").post(f"{PATH}/{woo_request.pk}/close", {"reason": "duplicate", "note": "Dubbel"})
+def test_admin_closes_request_and_requester_is_mailed(api_for, woo_request, bob, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_for("admin").post(f"{PATH}/{woo_request.pk}/close", {"reason": "duplicate", "note": "Dubbel"})
 
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["close_reason"]) == ("closed", "duplicate")
+    assert [message.to for message in mail.outbox] == [[bob.email]]
 
 
 def test_close_with_bad_reason_is_400(api_for, woo_request):
