@@ -11,10 +11,15 @@ Every request of requests.jsonl is posted as a knowledge request (demand.service
 who teaches nothing) and matched with demand.matching.match_request, the code behind the request's page and the
 API: the ranked courses and colleagues it shows (at most ten each) are what is measured.
 
-Methods, all on the same run:
+Methods, all on the same run, from the least to the most evidence (the same analyser and query weighting; no
+pseudo-relevance feedback except in the full model):
+- "pure profile": people by what they wrote about themselves only (name, job title, expertise and keywords, bio;
+  BM25F with statistics over these profiles), courses by their own text alone;
+- "index profile document": people by their document in the search index, which also holds the titles and
+  summaries of the courses they teach (the former "profile-only" row), courses by their own text alone;
+- "pure profile + course evidence": the pure profile score plus the model's share (COURSE_EVIDENCE) of the best
+  score among the courses the person teaches, without feedback; courses as the model ranks them without feedback;
 - "elkaar": the full model of demand.matching (docs/demand.md);
-- "profile-only": the same analyser and query weighting, people ranked by their profile document alone (no course
-  evidence, no feedback), courses by their own text alone;
 - "plain BM25": BM25 (k1 1.2, b 0.75) over lower-cased text stemmed with Snowball Dutch, no compounds, no
   weighting; trainers over job title + bio + expertise, courses over title + summary + description + topics; the
   query is the request's title and description. Computed in Python, independent of the engines.
@@ -55,6 +60,7 @@ def worker(data_dir: Path) -> None:
     asker = User.objects.create_user(
         email="vragensteller@bench.example", name="Vragensteller", organisation=organisation
     )
+    profiles = pure_profiles(User.objects.filter(pk__in=trainer_key))
     runs: dict[str, dict] = {}
     timings = []
     for row in data.requests:
@@ -63,14 +69,23 @@ def worker(data_dir: Path) -> None:
         result = matching.match_request(request)
         timings.append(time.perf_counter() - started)
         baseline = matching.compute(request.title, request.description, use_feedback=False)
+        pure = pure_profile_scores(baseline.query, profiles)
         runs[row["id"]] = {
             "elkaar": {
                 "trainers": [trainer_key[m.person.pk] for m in result.people],
                 "courses": [course_key[m.course.pk] for m in result.courses],
             },
-            "profile-only": {
+            "pure profile": {
+                "trainers": _top(pure, trainer_key),
+                "courses": _top(baseline.course_text, course_key),
+            },
+            "index profile document": {
                 "trainers": _top(baseline.profile, trainer_key),
                 "courses": _top(baseline.course_text, course_key),
+            },
+            "pure profile + course evidence": {
+                "trainers": _top(with_course_evidence(pure, baseline), trainer_key),
+                "courses": _top(baseline.course, course_key),
             },
             "reasons": [m.reason for m in result.people[:3]],
         }
@@ -85,6 +100,62 @@ def worker(data_dir: Path) -> None:
             }
         )
     )
+
+
+def pure_profiles(people) -> dict:
+    """Each trainer's own profile, analysed as the search index analyses its person documents, but without the
+    titles, summaries and topics of the courses they teach (nor their organisation's name)."""
+    from elkaar.search.analysis import index_tokens
+    from elkaar.search.ranking import DocumentText
+
+    def analysed(*texts: str) -> str:
+        return " ".join(index_tokens(" \n".join(texts)))
+
+    return {
+        person.pk: DocumentText(
+            key=person.pk,
+            title=analysed(person.display_name),
+            keywords=analysed(
+                person.job_title, *(topic.name for topic in person.expertise_topics.all()), *person.keyword_list()
+            ),
+            body=analysed(person.bio),
+        )
+        for person in people.prefetch_related("expertise_topics")
+    }
+
+
+def pure_profile_scores(query, profiles: dict) -> dict[int, float]:
+    """BM25F of the query (without feedback) over the pure profiles, with statistics of those profiles."""
+    from elkaar.search.ranking import CorpusStats, score_documents
+
+    documents = list(profiles.values())
+    count = len(documents) or 1
+    frequency: Counter[str] = Counter()
+    for document in documents:
+        frequency.update(set(document.title.split()) | set(document.keywords.split()) | set(document.body.split()))
+    stats = CorpusStats(
+        doc_count=len(documents),
+        average_lengths=tuple(  # type: ignore[arg-type]
+            max(1.0, sum(len(getattr(document, field).split()) for document in documents) / count)
+            for field in ("title", "keywords", "body")
+        ),
+        document_frequency=frequency,
+    )
+    return score_documents(query.all_concepts(), documents, stats)
+
+
+def with_course_evidence(profile: dict[int, float], scores) -> dict[int, float]:
+    """Profile score plus the model's share of the best own-text score among the courses a person teaches."""
+    from elkaar.demand.matching import COURSE_EVIDENCE
+
+    best_course: dict[int, float] = {}
+    for course_id, score in scores.course_text.items():
+        for person_id in scores.trainers.get(course_id, []):
+            best_course[person_id] = max(best_course.get(person_id, 0.0), score)
+    return {
+        person_id: profile.get(person_id, 0.0) + COURSE_EVIDENCE * best_course.get(person_id, 0.0)
+        for person_id in set(profile) | set(best_course)
+    }
 
 
 def _top(scores: dict[int, float], key: dict[int, str], k: int = 10) -> list[str]:
@@ -147,7 +218,7 @@ def figures(data: _devset.Devset, ranked: dict[str, dict[str, list[str]]]) -> di
 def line(name: str, result: dict[str, tuple[float, float]]) -> str:
     trainers, courses = result["trainers"], result["courses"]
     return (
-        f"{name:36} trainers NDCG@10 {trainers[0]:.3f} recall@10 {trainers[1]:.3f}   "
+        f"{name:44} trainers NDCG@10 {trainers[0]:.3f} recall@10 {trainers[1]:.3f}   "
         f"courses NDCG@10 {courses[0]:.3f} recall@10 {courses[1]:.3f}"
     )
 
@@ -172,7 +243,7 @@ def main() -> None:
     print(line("plain BM25 over stemmed text", figures(data, plain_bm25(data))))
     for engine in args.engines.split(","):
         if engine == "postgresql" and not _devset.postgres_reachable(args.postgres):
-            print(f"{engine:36} skipped: {args.postgres} is not reachable")
+            print(f"{engine:44} skipped: {args.postgres} is not reachable")
             continue
         with (
             tempfile.TemporaryDirectory() as workdir,
@@ -181,9 +252,10 @@ def main() -> None:
             result = _devset.run_worker(Path(__file__), db.url, Path(workdir), ["--data", str(args.data)])
         runs = result["runs"]
         vendor = result["engine"]
-        print(line(f"profile-only on {vendor}", figures(data, {k: v["profile-only"] for k, v in runs.items()})))
+        for method in ("pure profile", "index profile document", "pure profile + course evidence"):
+            print(line(f"{method} on {vendor}", figures(data, {k: v[method] for k, v in runs.items()})))
         print(line(f"elkaar matching on {vendor}", figures(data, {k: v["elkaar"] for k, v in runs.items()})))
-        print(f"{'':36} matching one request: median {result['median_ms']:.0f} ms, slowest {result['max_ms']:.0f} ms")
+        print(f"{'':44} matching one request: median {result['median_ms']:.0f} ms, slowest {result['max_ms']:.0f} ms")
         if args.verbose:
             for row in data.requests:
                 run = runs[row["id"]]["elkaar"]

@@ -95,12 +95,13 @@ def test_page_reflows_on_a_phone_without_sideways_scrolling(new_page, published_
 
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow == 0
-    expect(page.get_by_role("searchbox")).to_be_visible()
+    # With its list of suggestions the search field is a combobox (HTML-AAM: input type=search with list).
+    expect(page.get_by_role("combobox", name="Zoek cursussen, collega's en kennisvragen")).to_be_visible()
     assert_accessible(page)
 
 
 def test_search_box_is_on_every_page_with_a_label(page, published_course):
-    for path in ["/", reverse("accessibility"), published_course.get_absolute_url()]:
+    for path in ["/", reverse("catalogue:list"), reverse("accessibility"), published_course.get_absolute_url()]:
         page.goto(path)
 
         search = page.get_by_role("search")

@@ -48,3 +48,13 @@ def test_facet_works_without_javascript(new_page, two_topics):
 
     expect(plain.locator("#results-heading")).to_have_text("1 resultaat")
     expect(plain.locator(".search-result__title")).to_have_text("Woo en het archief")
+
+
+def test_header_search_box_suggests_words_while_typing(page, two_topics):
+    page.goto("/cursussen/")
+
+    page.get_by_label("Zoek cursussen, collega's en kennisvragen").press_sequentially("verz")
+
+    expect(page.locator("#search-suggestions option")).to_have_count(1)
+    expect(page.locator("#search-suggestions option")).to_have_attribute("value", "verzoeken")
+    assert_accessible(page)

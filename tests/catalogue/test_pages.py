@@ -137,12 +137,31 @@ def test_course_list_with_end_before_start_reports_it(client, course):
     assert "to" in response.context["form"].errors
 
 
-def test_course_list_searches_words_in_title_and_summary(client, course):
+def test_course_list_words_lead_to_the_search_page_with_the_chosen_filters(client, course, topic):
+    response = client.get(
+        "/cursussen/", {"q": "woo", "topic": topic.slug, "kind": "municipality", "from": "2030-01-01"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/zoeken/?q=woo&topic={topic.slug}&organisation_kind=municipality"
+
+
+@pytest.mark.parametrize("words", ["behandeling woo", "woo verzoekn", "woo-verzoek"])
+def test_course_list_words_find_inflections_and_typos_through_the_search_engine(client, course, words):
     factories.CourseFactory(title="Projectplanning", summary="Planning voor iedereen.")
 
-    response = client.get("/cursussen/?q=woo")
+    response = client.get("/cursussen/", {"q": words}, follow=True)
 
+    assert [hit.title for hit in response.context["results"].items] == ["Woo-verzoeken behandelen"]
+
+
+def test_course_list_without_words_stays_the_catalogue_with_the_site_search_box(client, course):
+    response = client.get("/cursussen/", {"q": "  "})
+
+    html = response.content.decode()
     assert _titles(response) == ["Woo-verzoeken behandelen"]
+    assert 'id="site-search-q"' in html
+    assert 'name="q"' not in html.split('class="filter-form"')[1]
 
 
 def test_course_list_pages_by_twenty(client, db):

@@ -11,10 +11,10 @@ from tests import factories
 
 from elkaar.demand import services
 
-WOO_TITLE = "Vastlopen op Woo-verzoeken"
+WOO_TITLE = "Hulp gezocht bij de stapel Woo-verzoeken"
 WOO_TEXT = (
-    "Ons team krijgt veel meer Woo-verzoeken binnen. We halen de termijnen niet en twijfelen wat we mogen lakken. "
-    "Wie helpt ons met de afhandeling van Woo-verzoeken?"
+    "Er komen bij ons steeds meer Woo-verzoeken binnen. De termijnen lopen uit en we weten niet zeker wat we mogen "
+    "lakken. Wie helpt ons met de afhandeling van Woo-verzoeken?"
 )
 
 
@@ -38,7 +38,7 @@ def woo_course(alice, topic):
     alice.save()
     return factories.CourseFactory(
         title="Woo-verzoeken behandelen",
-        summary="Van ontvangst tot besluit: een Woo-verzoek binnen de termijn afhandelen.",
+        summary="Woo-verzoeken binnen de wettelijke termijn afhandelen, van registratie tot besluit.",
         description="Je leert hoe je een Woo-verzoek registreert, beoordeelt, lakt en op tijd beslist.",
         organisation=alice.organisation,
         trainers=[alice],

@@ -155,11 +155,15 @@ def test_others_cannot_patch_or_close(api_for, role, woo_request):
     assert (woo_request.title, woo_request.status) == (WOO_TITLE, RequestStatus.OPEN)
 
 
-def test_admin_closes_request(api_for, woo_request):
-    response = api_for("admin").post(f"{PATH}/{woo_request.pk}/close", {"reason": "duplicate", "note": "Dubbel"})
+def test_admin_closes_request_and_requester_is_mailed(api_for, woo_request, bob, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_for("admin").post(f"{PATH}/{woo_request.pk}/close", {"reason": "duplicate", "note": "Dubbel"})
 
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["close_reason"]) == ("closed", "duplicate")
+    assert [message.to for message in mail.outbox] == [[bob.email]]
 
 
 def test_close_with_bad_reason_is_400(api_for, woo_request):
@@ -244,3 +248,37 @@ def test_openapi_lists_demand_paths(client, db):
     document = client.get("/api/v1/openapi.json").json()
 
     assert {f"{PATH}", f"{PATH}/{{id}}/matches", f"{PATH}/matching-me"} <= set(document["paths"])
+
+
+# --- Finding requests through the search API ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_indexed_requests(bob, alice, woo_course, after_commit):
+    """bob's Woo request (alice offered to teach it) and his open one on Woo and archiving, both in the index."""
+    offered = after_commit(services.create_request, bob, title=WOO_TITLE, description=WOO_TEXT)
+    still_open = after_commit(
+        services.create_request, bob, title="Woo en archiveren", description="Hoe archiveren we Woo-besluiten?"
+    )
+    after_commit(services.offer_to_teach, alice, offered)
+    return offered, still_open
+
+
+def test_search_api_finds_requests_and_filters_them_by_status(api_for, two_indexed_requests):
+    offered, still_open = two_indexed_requests
+    api = api_for("carol")
+
+    everything = api.get("/search", {"type": "requests", "q": "woo"}).json()
+    only_offered = api.get("/search", {"type": "requests", "q": "woo", "status": "offered"}).json()
+
+    assert sorted(item["id"] for item in everything["items"]) == sorted([offered.pk, still_open.pk])
+    assert {item["type"] for item in everything["items"]} == {"requests"}
+    statuses = {value["value"]: value["count"] for value in everything["facets"]["status"]["values"]}
+    assert statuses == {"open": 1, "offered": 1}
+    assert ([item["id"] for item in only_offered["items"]], only_offered["count"]) == ([offered.pk], 1)
+
+
+def test_search_api_shows_no_requests_to_anonymous_visitors(api_for, two_indexed_requests):
+    body = api_for("anonymous").get("/search", {"type": "requests", "q": "woo"}).json()
+
+    assert (body["items"], body["count"]) == ([], 0)

@@ -65,7 +65,7 @@ def test_expert_without_course_is_found_by_profile(bob, other_courses, municipal
         expertise_keywords="crisiscommunicatie, webcare",
     )
     request = services.create_request(
-        bob, title="Crisiscommunicatie bij hoogwater", description="Wie heeft ervaring met crisiscommunicatie?"
+        bob, title="Crisiscommunicatie tijdens een storm", description="Wie heeft ervaring met crisiscommunicatie?"
     )
 
     result = matching.match_request(request)

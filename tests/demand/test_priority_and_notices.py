@@ -96,7 +96,7 @@ def _publish_woo_course(alice, topic) -> object:
         alice,
         topics=[topic],
         title="Woo-verzoeken behandelen in de praktijk",
-        summary="Een Woo-verzoek binnen de termijn afhandelen, van ontvangst tot besluit.",
+        summary="Woo-verzoeken binnen de wettelijke termijn afhandelen, van registratie tot besluit.",
         description="Je leert Woo-verzoeken registreren, beoordelen, lakken en op tijd beslissen.",
         first_session=catalogue_services.SessionData(
             starts_at=starts, ends_at=starts + timedelta(hours=1), location="A"
@@ -156,7 +156,7 @@ def test_others_hear_of_course_only_after_the_window(seconded, carol, alice, top
         seconded,
         topics=[topic],
         title="Woo-verzoeken behandelen in de praktijk",
-        summary="Een Woo-verzoek binnen de termijn afhandelen, van ontvangst tot besluit.",
+        summary="Woo-verzoeken binnen de wettelijke termijn afhandelen, van registratie tot besluit.",
         description="Je leert Woo-verzoeken registreren, beoordelen, lakken en op tijd beslissen.",
         first_session=catalogue_services.SessionData(
             starts_at=starts, ends_at=starts + timedelta(hours=1), location="A"

@@ -93,6 +93,29 @@ def test_close_request_records_reason_and_tells_supporters(seconded, bob, carol,
     assert [message.to for message in mail.outbox] == [[carol.email]]
 
 
+def test_close_request_by_administrator_tells_requester_and_supporters(seconded, admin_user, bob, carol, after_commit):
+    mail.outbox.clear()
+
+    after_commit(services.close_request, admin_user, seconded, "duplicate", "Staat al bij een andere vraag.")
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {bob.email, carol.email}
+    to_requester = by_address[bob.email]
+    assert WOO_TITLE in to_requester.subject
+    assert "Een beheerder heeft je kennisvraag" in to_requester.body
+    assert "Staat al bij een andere vraag." in to_requester.body
+    assert seconded.get_absolute_url() in to_requester.body
+    assert "Een beheerder heeft de vraag gesloten" in by_address[carol.email].body
+
+
+def test_close_request_by_requester_does_not_mail_themselves(woo_request, bob, after_commit):
+    mail.outbox.clear()
+
+    after_commit(services.close_request, bob, woo_request, "not_needed")
+
+    assert mail.outbox == []
+
+
 def test_close_request_twice_changes_nothing(woo_request, bob):
     services.close_request(bob, woo_request, "duplicate")
     services.close_request(bob, woo_request, "other")

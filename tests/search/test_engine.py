@@ -302,8 +302,8 @@ def test_related_finds_courses_for_a_long_request(make_course):
     make_course("Woo-verzoeken behandelen", description="Termijnen halen en goed lakken.")
     make_course("Excel basis")
     text = (
-        "Ons team krijgt sinds een half jaar veel meer Woo-verzoeken binnen. We halen de termijnen niet en "
-        "twijfelen wat we mogen lakken. Wie kan met ons meekijken? " * 3
+        "Er komen bij ons steeds meer Woo-verzoeken binnen. De termijnen lopen uit en we weten niet zeker wat "
+        "we mogen lakken. Wie denkt met ons mee? " * 3
     )
 
     hits = engine.related(text, "course")

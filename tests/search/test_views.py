@@ -43,7 +43,17 @@ def test_results_page_invites_a_knowledge_request_when_nothing_found(client, cou
 
     html = response.content.decode()
     assert "Niets gevonden" in html
-    assert f'href="{reverse("demand:new")}"' in html
+    assert f'href="{reverse("demand:new")}?q=kwantumfysica"' in html
+
+
+def test_knowledge_request_invitation_carries_the_query_into_the_new_request(client, as_bob, course):
+    html = client.get(URL, {"q": "kwantum & fysica"}).content.decode()
+    ask_url = f"{reverse('demand:new')}?q=kwantum+%26+fysica"
+    assert f'href="{ask_url}"' in html
+
+    form = as_bob.get(ask_url).context["form"]
+
+    assert form.initial["title"] == "kwantum & fysica"
 
 
 def test_results_page_offers_did_you_mean(client, course):
@@ -89,3 +99,14 @@ def test_suggestions_return_datalist_options(client, course):
     assert response.content.decode().strip() == (
         '<datalist id="search-suggestions"><option value="verzoeken"></option></datalist>'
     )
+
+
+@pytest.mark.parametrize("path", ["/", "/cursussen/"])
+def test_header_search_box_asks_for_suggestions_while_typing(client, course, path):
+    html = client.get(path).content.decode()
+
+    header_box = html.split('id="site-search-q"')[1].split(">")[0]
+    assert 'list="search-suggestions"' in header_box
+    assert f'hx-get="{reverse("search:suggestions")}"' in header_box
+    assert 'hx-target="#search-suggestions"' in header_box
+    assert html.count('<datalist id="search-suggestions">') == 1

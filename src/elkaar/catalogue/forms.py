@@ -137,7 +137,7 @@ class CourseForm(forms.ModelForm):
             "what_to_bring": _("Wat neem je mee?"),
         }
         help_texts = {
-            "title": _("Kort en duidelijk, bijvoorbeeld: 'Woo-verzoeken afhandelen in de praktijk'."),
+            "title": _("Kort en duidelijk, bijvoorbeeld: 'Woo-verzoeken op tijd beantwoorden'."),
             "summary": _("Wat leren collega's? Dit staat in de catalogus onder de titel."),
             "description": _(
                 "Vertel wat deelnemers leren en hoe de bijeenkomst gaat. Je kunt Markdown gebruiken: "
@@ -296,9 +296,9 @@ class InviteTrainerForm(forms.Form):
 
 
 class CatalogueFilterForm(forms.Form):
-    """The catalogue's filters, read from GET parameters. An invalid value is reported and that filter ignored."""
+    """The catalogue's filters, read from GET parameters. An invalid value is reported and that filter ignored.
+    Words are not among them: the site's search box (and /cursussen/?q=) leads to the search page."""
 
-    q = forms.CharField(label=_("Zoekwoorden"), required=False, max_length=200)
     topic = forms.ModelChoiceField(
         label=_("Onderwerp"),
         queryset=Topic.objects.all(),

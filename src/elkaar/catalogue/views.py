@@ -18,7 +18,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -95,9 +97,6 @@ def _filtered_courses(filters: dict, leave_out: str | None = None) -> CourseQuer
     """Published courses matching `filters` (the cleaned CatalogueFilterForm), ignoring the filter `leave_out`
     (to count the options of that filter)."""
     courses = Course.objects.published()
-    if "q" in filters and leave_out != "q":
-        for word in filters["q"].split()[:8]:
-            courses = courses.filter(Q(title__icontains=word) | Q(summary__icontains=word))
     if "topic" in filters and leave_out != "topic":
         courses = courses.filter(topics=filters["topic"])  # one row per course: a topic is linked once
     if "format" in filters and leave_out != "format":
@@ -188,8 +187,35 @@ def _set_filter_choices(form: CatalogueFilterForm, filters: dict, counts: dict[s
     )
 
 
+# The catalogue's filters under their names on the search page (its facets); the date range has no exact
+# counterpart there (the search offers periods from today) and is left behind.
+SEARCH_FACET_OF_FILTER = {
+    "topic": "topic",
+    "format": "format",
+    "kind": "organisation_kind",
+    "organisation": "organisation",
+}
+
+
+def _search_url(request: HttpRequest, words: str) -> str:
+    """The search page for `words`, with the catalogue filters that were chosen as its facet filters."""
+    params = [("q", words)]
+    params += [
+        (facet, value)
+        for name, facet in SEARCH_FACET_OF_FILTER.items()
+        for value in request.GET.getlist(name)
+        if value.strip()
+    ]
+    return f"{reverse('search:results')}?{urlencode(params)}"
+
+
 @catalogue_page
 def course_list(request: HttpRequest) -> HttpResponse:
+    words = request.GET.get("q", "").strip()
+    if words:
+        # Words are searched by the search engine (stemming, compounds, typos, synonyms), on one results page
+        # for the whole site, rather than by a cruder second search here.
+        return redirect(_search_url(request, words))
     form = CatalogueFilterForm(request.GET)
     filters = form.filters()
     lower, upper = CatalogueFilterForm.range_bounds(filters.get("from"), filters.get("to"))

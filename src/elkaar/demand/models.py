@@ -71,7 +71,7 @@ class KnowledgeRequestQuerySet(models.QuerySet["KnowledgeRequest"]):
 class KnowledgeRequest(models.Model):
     """A colleague's question "who can teach us X?", in plain Dutch."""
 
-    title = models.CharField(_("wat wil je leren?"), max_length=200)  # short, e.g. "Vastlopen op Woo-verzoeken"
+    title = models.CharField(_("wat wil je leren?"), max_length=200)  # short, e.g. "Hulp bij Woo-verzoeken"
     description = models.TextField(_("toelichting"), max_length=5000)  # plain text, escaped when shown
     requester = models.ForeignKey(  # who asked; may edit and close it
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_requests"

@@ -160,7 +160,7 @@ def _set_status(request: KnowledgeRequest, status: str) -> None:
 @transaction.atomic
 def close_request(user: User, request: KnowledgeRequest, reason: str, note: str = "") -> KnowledgeRequest:
     """The requester (or an administrator) closes an active request with a reason; the people who seconded it
-    are told. Closing a closed request changes nothing."""
+    are told, and so is the requester when someone else closed it. Closing a closed request changes nothing."""
     if not can_edit_request(user, request):
         raise PermissionDenied(_("Alleen wie de vraag stelde, mag hem sluiten."))
     request = KnowledgeRequest.objects.select_for_update().get(pk=request.pk)
@@ -174,16 +174,31 @@ def close_request(user: User, request: KnowledgeRequest, reason: str, note: str 
     request.close_reason = reason
     request.close_note = (note or "").replace("\x00", "").strip()[:2000]
     request.save()
+    closed_by_admin = user.pk != request.requester_id
     for support in request.supports.select_related("user"):
         person = support.user
         mail.send(
             person.email,
             "request_closed",
-            {"request": request, "person": person},
+            {"request": request, "person": person, "closed_by_admin": closed_by_admin},
             person.preferred_language,
         )
+    if closed_by_admin:
+        _tell_requester_of_closing(request)
     _request_changed(request)
     return request
+
+
+def _tell_requester_of_closing(request: KnowledgeRequest) -> None:
+    """An administrator closed the request: the requester hears it from us, not by finding it closed."""
+    requester = request.requester
+    if requester.is_active:
+        mail.send(
+            requester.email,
+            "request_closed_by_admin",
+            {"request": request, "person": requester},
+            requester.preferred_language,
+        )
 
 
 # --- Seconding and comments -----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ router = Router()
 
 FACET_PARAMETERS = (
     "topic", "format", "period", "places", "organisation_kind", "organisation", "region", "language", "level",
+    "status",
 )  # fmt: skip
 
 
@@ -39,6 +40,7 @@ class SearchParams(Schema):
     region: list[str] = Field([], description="Filter: regio.")
     language: list[str] = Field([], description="Filter: taal (nl, en).")
     level: list[str] = Field([], description="Filter: niveau.")
+    status: list[str] = Field([], description="Filter bij kennisvragen: status (open, offered, scheduled).")
 
 
 class FacetValueOut(Schema):

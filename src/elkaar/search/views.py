@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from elkaar.core.permissions import can_browse_catalogue
@@ -26,14 +27,18 @@ def _page(request: HttpRequest) -> int:
         return 1
 
 
-def request_knowledge_url() -> str:
-    """Where "ask for it" leads: a new knowledge request when the demand app offers one, else offering a course."""
+def request_knowledge_url(query: str = "") -> str:
+    """Where "ask for it" leads: a new knowledge request when the demand app offers one, else offering a course.
+    The words searched for go along (?q=), so that the request starts from them."""
+    url = "/"
     for name in ("demand:new", "catalogue:offer"):
         try:
-            return reverse(name)
+            url = reverse(name)
+            break
         except NoReverseMatch:
             continue
-    return "/"
+    words = query.strip()
+    return f"{url}?{urlencode({'q': words})}" if words else url
 
 
 @require_GET
@@ -57,7 +62,7 @@ def results(request: HttpRequest) -> HttpResponse:
         "document_type": document_type,
         "types": registry.all_types(),
         "sorts": SORT_LABELS,
-        "ask_url": request_knowledge_url(),
+        "ask_url": request_knowledge_url(query),
         "first_number": (found.page - 1) * found.page_size + 1,
     }
     template = "search/_results.html" if request.headers.get("HX-Request") else "search/results.html"
