@@ -202,17 +202,7 @@ def parse(text: str, doc_type: str, long_text: bool = False, also_count: Iterabl
 def term_counts(doc_type: str, tokens: Iterable[str]) -> dict[str, tuple[int, int]]:
     """For each token: in how many documents of the type it occurs, anywhere and in title or keywords ((0, 0)
     for a token no document has)."""
-    wanted = sorted(set(tokens))
-    counts = dict.fromkeys(wanted, (0, 0))
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        among, values = one_of("token", chunk)
-        for token, documents, head in backend().fetch(
-            f"SELECT token, document_count, head_count FROM search_term WHERE doc_type = %s AND {among}",  # noqa: S608
-            [doc_type, *values],
-        ):
-            counts[token] = (documents, head)
-    return counts
+    return backend().term_counts(doc_type, tokens)
 
 
 def _informative(words: list[str], doc_type: str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +103,20 @@ class Backend:
             "ORDER BY d.published_at DESC, d.id DESC LIMIT %s"
         )
         return [row[0] for row in self.fetch(sql, [*params, limit])]
+
+    def term_counts(self, doc_type: str, tokens: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """For each token: in how many documents of the type it occurs, anywhere and in title or keywords ((0, 0)
+        for a token no document has). Raw SQL: this runs several times in every search."""
+        wanted = sorted(set(tokens))
+        counts = dict.fromkeys(wanted, (0, 0))
+        for start in range(0, len(wanted), 500):
+            among, values = one_of("token", wanted[start : start + 500])
+            for token, documents, head in self.fetch(
+                f"SELECT token, document_count, head_count FROM search_term WHERE doc_type = %s AND {among}",  # noqa: S608
+                [doc_type, *values],
+            ):
+                counts[token] = (documents, head)
+        return counts
 
     def count_where(self, conditions: str, params: list[Any]) -> int:
         sql = f"SELECT COUNT(*) FROM search_document d WHERE {conditions}"  # noqa: S608 - as above

@@ -133,8 +133,7 @@ class PostgresBackend(Backend):
                 return found
             window *= 4
 
-    @staticmethod
-    def recent_buckets(doc_type: str) -> list[Buckets]:
+    def recent_buckets(self, doc_type: str) -> list[Buckets]:
         """Per level of recency buckets (finest first): the newest RECENT_LOOKUP buckets that hold documents of
         the type. Remembered for a few seconds: a document indexed since lands in a bucket asked for, or in a
         newer one that the next look-up finds."""
@@ -142,21 +141,15 @@ class PostgresBackend(Backend):
         cached = _recent_buckets.get(doc_type)
         if cached is not None and now - cached[0] < BUCKETS_SECONDS:
             return cached[1]
-        newest = Backend.fetch("SELECT MAX(object_id) FROM search_document WHERE doc_type = %s", [doc_type])[0][0]
+        newest = self.fetch("SELECT MAX(object_id) FROM search_document WHERE doc_type = %s", [doc_type])[0][0]
         levels: list[Buckets] = []
         if newest is not None:
             for level in range(filtering.RECENT_LEVELS):
                 last = newest // filtering.recent_size(level)
                 buckets = range(last, max(-1, last - RECENT_LOOKUP), -1)
                 tokens = [filtering.recent_token(level, bucket) for bucket in buckets]
-                counts = dict(
-                    Backend.fetch(
-                        "SELECT token, document_count FROM search_term "  # noqa: S608 - placeholders only
-                        f"WHERE doc_type = %s AND token IN ({', '.join(['%s'] * len(tokens))})",
-                        [doc_type, *tokens],
-                    )
-                )
-                counted = [(token, counts[token]) for token in tokens if counts.get(token)]
+                counts = self.term_counts(doc_type, tokens)
+                counted = [(token, counts[token][0]) for token in tokens if counts[token][0]]
                 levels.append(Buckets(counted, complete=last < RECENT_LOOKUP))
         _recent_buckets[doc_type] = (now, levels)
         return levels
